@@ -1,0 +1,105 @@
+package health.ductcare.fhir;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every error the service answers with goes through here and becomes an OperationOutcome with its status,
+ * in the format the client asked for. Nothing internal (stack traces, class names, SQL) reaches the client.
+ */
+public class FhirExceptionMappers {
+
+    private static final Logger LOG = Logger.getLogger(FhirExceptionMappers.class);
+
+    @Inject
+    FhirWriter writer;
+
+    @ServerExceptionMapper
+    public Response fhirError(BaseServerResponseException e, HttpHeaders headers, UriInfo uriInfo) {
+        OperationOutcome outcome = e.getOperationOutcome() instanceof OperationOutcome oo && !oo.getIssue().isEmpty()
+                ? oo
+                : OperationOutcomes.error(OperationOutcomes.issueTypeFor(e.getStatusCode()), cleanMessage(e.getMessage()));
+        Response.ResponseBuilder builder = writer.respond(e.getStatusCode(), outcome,
+                ContentNegotiation.forError(headers, uriInfo.getQueryParameters()));
+        if (e.getResponseHeaders() != null) {
+            e.getResponseHeaders().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unparseable(DataFormatException e, HttpHeaders headers, UriInfo uriInfo) {
+        return writer.respond(400, OperationOutcomes.error(IssueType.STRUCTURE,
+                        "The body could not be parsed as FHIR: " + cleanMessage(e.getMessage())),
+                ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, HttpHeaders headers, UriInfo uriInfo) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, headers, uriInfo, null);
+        }
+        String diagnostics = switch (status) {
+            case 404 -> "No such endpoint: " + ContentNegotiation.sanitize(uriInfo.getPath());
+            case 405 -> "This interaction is not supported on " + ContentNegotiation.sanitize(uriInfo.getPath());
+            case 406 -> "None of the media types in Accept can be produced: use application/fhir+json or application/fhir+xml";
+            case 413 -> "The request body is larger than this server accepts";
+            case 415 -> "Unsupported Content-Type: send application/fhir+json or application/fhir+xml";
+            default -> "The request could not be processed (HTTP " + status + ")";
+        };
+        Response.ResponseBuilder builder = writer.respond(status,
+                OperationOutcomes.error(OperationOutcomes.issueTypeFor(status), diagnostics),
+                ContentNegotiation.forError(headers, uriInfo.getQueryParameters()));
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow != null) {
+            builder.header(HttpHeaders.ALLOW, allow);
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e, HttpHeaders headers, UriInfo uriInfo, RoutingContext routingContext) {
+        if (isConcurrentWriteConflict(e)) {
+            return writer.respond(409, OperationOutcomes.error(IssueType.CONFLICT,
+                            "A concurrent write to the same resource won; retry the request"),
+                    ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+        }
+        String requestId = RequestIds.of(routingContext);
+        LOG.errorf(e, "Unexpected failure, request id %s", requestId);
+        return writer.respond(500, OperationOutcomes.error(IssueType.EXCEPTION,
+                        "Internal server error; quote request id " + requestId + " when reporting it"),
+                ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+    }
+
+    static boolean isConcurrentWriteConflict(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String name = cause.getClass().getName();
+            if (name.equals("org.hibernate.exception.ConstraintViolationException")
+                    || name.equals("org.hibernate.exception.LockAcquisitionException")
+                    || name.equals("org.hibernate.PessimisticLockException")
+                    || name.equals("jakarta.persistence.PessimisticLockException")
+                    || name.equals("jakarta.persistence.OptimisticLockException")) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String cleanMessage(String message) {
+        return message == null ? "Request failed" : message.replaceFirst("^HAPI-\\d+: ", "");
+    }
+}

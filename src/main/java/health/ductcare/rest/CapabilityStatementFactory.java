@@ -1,0 +1,72 @@
+package health.ductcare.rest;
+
+import health.ductcare.search.SearchParameterInfo;
+import health.ductcare.search.SearchService;
+import health.ductcare.service.ResourceTypes;
+import jakarta.inject.Singleton;
+import java.util.Date;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations;
+
+/**
+ * The CapabilityStatement, assembled from the parts of the server that do the work (types, search
+ * parameters), so it cannot drift from the code.
+ */
+@Singleton
+public class CapabilityStatementFactory {
+
+    private final ResourceTypes types;
+    private final SearchService search;
+    private final String softwareVersion;
+    private final Date started = new Date();
+
+    public CapabilityStatementFactory(ResourceTypes types, SearchService search,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String softwareVersion) {
+        this.types = types;
+        this.search = search;
+        this.softwareVersion = softwareVersion;
+    }
+
+    public CapabilityStatement build(String baseUrl) {
+        CapabilityStatement statement = new CapabilityStatement();
+        statement.setStatus(Enumerations.PublicationStatus.ACTIVE)
+                .setDate(started)
+                .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(Enumerations.FHIRVersion._4_0_1)
+                .setPublisher("DuctCare")
+                .setName("DuctCare")
+                .setTitle("DuctCare FHIR R4 server")
+                .addFormat("application/fhir+json").addFormat("application/fhir+xml")
+                .addFormat("json").addFormat("xml");
+        statement.getSoftware().setName("DuctCare").setVersion(softwareVersion);
+        statement.getImplementation().setDescription("DuctCare: blocked-milk-duct physical-therapy care plans")
+                .setUrl(baseUrl);
+        CapabilityStatementRestComponent rest = statement.addRest()
+                .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
+        for (String type : types.all()) {
+            CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
+                    .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE)
+                    .setReadHistory(true)
+                    .setUpdateCreate(true)
+                    .setConditionalRead(CapabilityStatement.ConditionalReadStatus.FULLSUPPORT)
+                    .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+            for (TypeRestfulInteraction interaction : new TypeRestfulInteraction[] {TypeRestfulInteraction.READ,
+                    TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE,
+                    TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE,
+                    TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE}) {
+                resource.addInteraction(new ResourceInteractionComponent().setCode(interaction));
+            }
+            for (SearchParameterInfo parameter : search.supportedParameters(type)) {
+                resource.addSearchParam().setName(parameter.name()).setType(parameter.type())
+                        .setDefinition(parameter.definition()).setDocumentation(parameter.documentation());
+            }
+        }
+        return statement;
+    }
+}

@@ -1,0 +1,360 @@
+package health.ductcare.rest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.fhir.FhirFormat;
+import health.ductcare.fhir.FhirWriter;
+import health.ductcare.fhir.IncomingResources;
+import health.ductcare.fhir.OperationOutcomes;
+import health.ductcare.fhir.ResponseOptions;
+import health.ductcare.search.SearchRequest;
+import health.ductcare.search.SearchService;
+import health.ductcare.service.ResourceService;
+import health.ductcare.service.ResourceTypes;
+import health.ductcare.service.WriteResult;
+import health.ductcare.store.StoredResource;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The FHIR R4 RESTful API over every resource type (http.html): thin, it negotiates formats and headers and
+ * hands the work to the services.
+ */
+@Path("/fhir")
+public class FhirEndpoint {
+
+    private static final String TYPE = "{type: [A-Z][A-Za-z]{1,63}}";
+    private static final String ID = "{id: [A-Za-z0-9\\-\\.]{1,64}}";
+    private static final Set<String> RESULT_PARAMETERS = Set.of("_format", "_pretty", "_summary", "_elements");
+
+    private final ResourceService resources;
+    private final ResourceTypes types;
+    private final IncomingResources incoming;
+    private final FhirWriter writer;
+    private final FhirContext context;
+    private final SearchService search;
+    private final CapabilityStatementFactory capabilityStatement;
+    private final String configuredBaseUrl;
+    private final int defaultPageSize;
+    private final int maxPageSize;
+
+    public FhirEndpoint(ResourceService resources, ResourceTypes types, IncomingResources incoming, FhirWriter writer,
+            FhirContext context, SearchService search, CapabilityStatementFactory capabilityStatement,
+            @ConfigProperty(name = "ductcare.fhir.base-url", defaultValue = " ") String configuredBaseUrl,
+            @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
+            @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize) {
+        this.resources = resources;
+        this.types = types;
+        this.incoming = incoming;
+        this.writer = writer;
+        this.context = context;
+        this.search = search;
+        this.capabilityStatement = capabilityStatement;
+        this.configuredBaseUrl = configuredBaseUrl.isBlank() ? null : configuredBaseUrl.replaceAll("/+$", "");
+        this.defaultPageSize = defaultPageSize;
+        this.maxPageSize = maxPageSize;
+    }
+
+    @GET
+    @Path("metadata")
+    public Response metadata(@Context HttpHeaders headers, @Context UriInfo uri) {
+        ResponseOptions options = options(headers, uri);
+        return writer.respond(200, capabilityStatement.build(baseUrl(uri)), options).build();
+    }
+
+    // ---------------------------------------------------------------- type level
+
+    @POST
+    @Path(TYPE)
+    public Response create(@PathParam("type") String type, byte[] body, @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, null, false);
+        WriteResult result = resources.create(type, parsed.resource());
+        return writeResponse(result, headers, uri, options);
+    }
+
+    @GET
+    @Path(TYPE)
+    public Response searchByGet(@PathParam("type") String type, @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        return searchResponse(type, uri.getQueryParameters(), headers, uri);
+    }
+
+    @POST
+    @Path(TYPE + "/_search")
+    @Consumes("application/x-www-form-urlencoded")
+    public Response searchByPost(@PathParam("type") String type, MultivaluedMap<String, String> form,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        Map<String, List<String>> parameters = new LinkedHashMap<>(uri.getQueryParameters());
+        if (form != null) {
+            form.forEach((name, values) -> parameters.merge(name, values,
+                    (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
+        }
+        return searchResponse(type, parameters, headers, uri);
+    }
+
+    @GET
+    @Path(TYPE + "/_history")
+    public Response typeHistory(@PathParam("type") String type, @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        return historyResponse(type, null, headers, uri);
+    }
+
+    @GET
+    @Path("_history")
+    public Response systemHistory(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return historyResponse(null, null, headers, uri);
+    }
+
+    // ---------------------------------------------------------------- instance level
+
+    @GET
+    @Path(TYPE + "/" + ID)
+    public Response read(@PathParam("type") String type, @PathParam("id") String id, @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        StoredResource stored = resources.read(type, id);
+        if (FhirHeaders.ifNoneMatchHits(headers, stored.version())
+                || FhirHeaders.notModifiedSince(headers, stored.lastUpdated())) {
+            return versionHeaders(Response.notModified(), stored).build();
+        }
+        return storedResponse(stored, options);
+    }
+
+    @GET
+    @Path(TYPE + "/" + ID + "/_history/{vid}")
+    public Response vread(@PathParam("type") String type, @PathParam("id") String id, @PathParam("vid") String vid,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        int version;
+        try {
+            version = Integer.parseInt(vid);
+        } catch (NumberFormatException e) {
+            throw new ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException(
+                    "Version '" + ContentNegotiation.sanitize(vid) + "' of " + type + "/" + id + " does not exist");
+        }
+        return storedResponse(resources.vread(type, id, version), options);
+    }
+
+    @PUT
+    @Path(TYPE + "/" + ID)
+    public Response update(@PathParam("type") String type, @PathParam("id") String id, byte[] body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        Integer expectedVersion = FhirHeaders.ifMatchVersion(headers);
+        IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, id, true);
+        WriteResult result = resources.update(type, id, parsed.resource(), expectedVersion);
+        return writeResponse(result, headers, uri, options);
+    }
+
+    @DELETE
+    @Path(TYPE + "/" + ID)
+    public Response delete(@PathParam("type") String type, @PathParam("id") String id, @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        WriteResult result = resources.delete(type, id, FhirHeaders.ifMatchVersion(headers));
+        String message = result.changed() ? "Deleted " + type + "/" + id + " (version " + result.stored().version() + ")"
+                : type + "/" + id + " was already deleted";
+        return writer.respond(200, OperationOutcomes.information(message), options)
+                .header(HttpHeaders.ETAG, result.stored().etag())
+                .build();
+    }
+
+    @GET
+    @Path(TYPE + "/" + ID + "/_history")
+    public Response instanceHistory(@PathParam("type") String type, @PathParam("id") String id,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        return historyResponse(type, id, headers, uri);
+    }
+
+    // ---------------------------------------------------------------- responses
+
+    private Response searchResponse(String type, Map<String, List<String>> parameters, HttpHeaders headers,
+            UriInfo uri) {
+        ResponseOptions options = options(headers, uri);
+        Map<String, List<String>> searchParameters = new LinkedHashMap<>(parameters);
+        RESULT_PARAMETERS.forEach(name -> {
+            if (!name.equals("_summary")) {
+                searchParameters.remove(name);
+            }
+        });
+        Bundle bundle = search.search(new SearchRequest(type, searchParameters, baseUrl(uri),
+                FhirHeaders.lenientHandling(headers)));
+        return writer.respond(200, bundle, options).build();
+    }
+
+    private Response historyResponse(String type, String id, HttpHeaders headers, UriInfo uri) {
+        ResponseOptions options = options(headers, uri);
+        MultivaluedMap<String, String> query = uri.getQueryParameters();
+        int count = pageSize(query.getFirst("_count"));
+        Instant since = instantParameter("_since", query.getFirst("_since"));
+        Instant at = instantParameter("_at", query.getFirst("_at"));
+        Long cursor = null;
+        if (query.getFirst("_cursor") != null) {
+            try {
+                cursor = Long.parseLong(query.getFirst("_cursor"));
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("Invalid _cursor");
+            }
+        }
+        ResourceService.HistoryPage page = resources.history(type, id, since, at, cursor, count);
+        String base = baseUrl(uri);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.HISTORY);
+        bundle.setTotal((int) Math.min(Integer.MAX_VALUE, page.total()));
+        String selfPath = base + (type == null ? "" : "/" + type) + (id == null ? "" : "/" + id) + "/_history";
+        String selfQuery = uri.getRequestUri().getRawQuery();
+        bundle.addLink().setRelation("self").setUrl(selfPath + (selfQuery == null ? "" : "?" + selfQuery));
+        if (page.hasMore() && !page.versions().isEmpty()) {
+            StringBuilder next = new StringBuilder(selfPath).append("?_count=").append(count);
+            if (since != null) {
+                next.append("&_since=").append(new InstantType(java.util.Date.from(since)).getValueAsString());
+            }
+            if (at != null) {
+                next.append("&_at=").append(new InstantType(java.util.Date.from(at)).getValueAsString());
+            }
+            StoredResource last = page.versions().get(page.versions().size() - 1);
+            next.append("&_cursor=").append(versionCursor(last));
+            bundle.addLink().setRelation("next").setUrl(next.toString().replace("+", "%2B"));
+        }
+        for (StoredResource version : page.versions()) {
+            Bundle.BundleEntryComponent entry = bundle.addEntry()
+                    .setFullUrl(base + "/" + version.type() + "/" + version.id());
+            if (!version.deleted()) {
+                entry.setResource((Resource) context.newJsonParser().parseResource(version.json()));
+            }
+            Bundle.HTTPVerb verb = switch (version.method()) {
+                case "DELETE" -> Bundle.HTTPVerb.DELETE;
+                case "POST" -> Bundle.HTTPVerb.POST;
+                case "PATCH" -> Bundle.HTTPVerb.PATCH;
+                default -> Bundle.HTTPVerb.PUT;
+            };
+            entry.getRequest().setMethod(verb)
+                    .setUrl(verb == Bundle.HTTPVerb.POST ? version.type() : version.versionlessReference());
+            entry.getResponse()
+                    .setStatus(verb == Bundle.HTTPVerb.POST ? "201 Created" : version.deleted() ? "204 No Content" : "200 OK")
+                    .setEtag(version.etag())
+                    .setLastModified(java.util.Date.from(version.lastUpdated()));
+        }
+        return Response.ok(writer.encodeBundle(bundle, options)).type(options.contentType()).build();
+    }
+
+    /** History pages by the version row key, so concurrent writes neither repeat nor drop entries. */
+    private static long versionCursor(StoredResource version) {
+        return version.versionPid();
+    }
+
+    private Response storedResponse(StoredResource stored, ResponseOptions options) {
+        Response.ResponseBuilder builder = Response.ok().type(options.contentType());
+        if (options.format() == FhirFormat.JSON && options.isPlain()) {
+            builder.entity(stored.json());
+        } else {
+            builder.entity(writer.encode(context.newJsonParser().parseResource(stored.json()), options));
+        }
+        return versionHeaders(builder, stored).build();
+    }
+
+    private Response writeResponse(WriteResult result, HttpHeaders headers, UriInfo uri, ResponseOptions options) {
+        StoredResource stored = result.stored();
+        String location = baseUrl(uri) + "/" + stored.type() + "/" + stored.id() + "/_history/" + stored.version();
+        Response.ResponseBuilder builder;
+        switch (FhirHeaders.returnPreference(headers)) {
+            case MINIMAL -> builder = Response.status(result.status());
+            case OPERATION_OUTCOME -> builder = writer.respond(result.status(), OperationOutcomes.information(
+                    (result.created() ? "Created " : result.changed() ? "Updated " : "Matched existing ")
+                            + stored.type() + "/" + stored.id() + " version " + stored.version()), options);
+            default -> builder = result.resource() != null
+                    ? writer.respond(result.status(), result.resource(), options)
+                    : Response.status(result.status()).entity(storedBody(stored, options)).type(options.contentType());
+        }
+        builder.header(result.created() ? HttpHeaders.LOCATION : HttpHeaders.CONTENT_LOCATION, location);
+        if (!result.created()) {
+            builder.header(HttpHeaders.LOCATION, location);
+        }
+        return versionHeaders(builder, stored).build();
+    }
+
+    private String storedBody(StoredResource stored, ResponseOptions options) {
+        return options.format() == FhirFormat.JSON && options.isPlain() ? stored.json()
+                : writer.encode(context.newJsonParser().parseResource(stored.json()), options);
+    }
+
+    private static Response.ResponseBuilder versionHeaders(Response.ResponseBuilder builder, StoredResource stored) {
+        return builder.header(HttpHeaders.ETAG, stored.etag())
+                .header(HttpHeaders.LAST_MODIFIED, FhirHeaders.httpDate(stored.lastUpdated()));
+    }
+
+    private ResponseOptions options(HttpHeaders headers, UriInfo uri) {
+        return ContentNegotiation.responseOptions(headers, uri.getQueryParameters());
+    }
+
+    private String baseUrl(UriInfo uri) {
+        if (configuredBaseUrl != null) {
+            return configuredBaseUrl;
+        }
+        String base = uri.getBaseUri().toString().replaceAll("/+$", "");
+        return base + "/fhir";
+    }
+
+    private static String contentType(HttpHeaders headers) {
+        return headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+    }
+
+    private int pageSize(String value) {
+        if (value == null) {
+            return defaultPageSize;
+        }
+        try {
+            int requested = Integer.parseInt(value.trim());
+            if (requested < 1) {
+                throw new NumberFormatException();
+            }
+            return Math.min(requested, maxPageSize);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("_count must be a positive whole number");
+        }
+    }
+
+    private static Instant instantParameter(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return new InstantType(value.trim()).getValue().toInstant();
+        } catch (RuntimeException e) {
+            try {
+                return Instant.parse(value.trim());
+            } catch (DateTimeParseException ignored) {
+                throw new InvalidRequestException(name + " must be an instant such as 2025-01-31T10:00:00Z");
+            }
+        }
+    }
+}
