@@ -62,6 +62,25 @@ public class SearchService {
         return bundle;
     }
 
+    /**
+     * Every current resource of {@code type} matching {@code criteria} (search parameters, no result
+     * parameters), at most {@code limit}: what conditional create, update and delete and conditional
+     * references decide on.
+     */
+    @Transactional
+    public List<health.ductcare.store.StoredResource> match(String type, Map<String, List<String>> criteria, int limit) {
+        Map<String, List<String>> parameters = new java.util.LinkedHashMap<>(criteria);
+        parameters.put("_count", List.of(Integer.toString(limit)));
+        Bundle bundle = search(new SearchRequest(type, parameters, "", false));
+        return bundle.getEntry().stream()
+                .map(e -> entityManager.createQuery("from ResourceEntity r where r.type = :type and r.resourceId = :id",
+                                ResourceEntity.class)
+                        .setParameter("type", type).setParameter("id", e.getResource().getIdElement().getIdPart())
+                        .getSingleResult())
+                .map(health.ductcare.store.StoredResource::of)
+                .toList();
+    }
+
     /** The parameters the CapabilityStatement declares for a type. */
     public List<SearchParameterInfo> supportedParameters(String type) {
         return List.of(new SearchParameterInfo("_id", org.hl7.fhir.r4.model.Enumerations.SearchParamType.TOKEN,
