@@ -62,8 +62,8 @@ class ProtocolLoaderTest {
                 .isEqualTo("https://ductcare.health/fhir/ActivityDefinition/moist-heat|1.0.0");
         assertThat(p.steps().get(5).offset()).isZero();
         assertThat(p.steps().get(5).performer()).isEqualTo(Performer.PATIENT);
-        assertThat(p.homeSteps()).extracting(h -> h.id()).containsExactly("home-self-treatment",
-                "home-postural-exercises");
+        assertThat(p.homeSteps()).extracting(h -> h.id()).containsExactly("self-treatment",
+                "postural-exercises");
     }
 
     @Test
