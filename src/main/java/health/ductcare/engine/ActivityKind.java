@@ -1,0 +1,5 @@
+package health.ductcare.engine;
+
+public enum ActivityKind {
+    SERVICE_REQUEST, TASK
+}

@@ -1,0 +1,143 @@
+package health.ductcare.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns a diagnosis with its medication and temperature context into a physical-therapy plan.
+ * Pure: everything that varies (input, protocol, now) is an argument.
+ */
+public final class CarePlanEngine {
+
+    static final String SCHEDULED = "scheduled";
+    static final String ON_HOLD = "on-hold";
+
+    private CarePlanEngine() {
+    }
+
+    public static PlanDecision plan(PlanInput input, Protocol protocol, Instant now) {
+        PlanNote protocolNote = PlanNote.info(NoteCode.PROTOCOL, "Protocol " + protocol.title() + " ("
+                + protocol.variant() + "), " + protocol.canonical() + ".");
+        EligibilityPolicy.Result eligibility = EligibilityPolicy.assess(input.diagnosis(), protocol.codes());
+        if (!eligibility.eligible()) {
+            return withNote(eligibility.rejection(), protocolNote);
+        }
+        Optional<DiagnosisTime> maybeDxTime = DiagnosisTime.of(input.diagnosis());
+        if (maybeDxTime.isEmpty()) {
+            return new PlanDecision.NotEligible(List.of(protocolNote, PlanNote.warning(NoteCode.DIAGNOSIS_TIME_SOURCE,
+                    "The diagnosis has no recorded, asserted, onset or received time.")));
+        }
+        DiagnosisTime dxTime = maybeDxTime.get();
+        List<PlanNote> notes = new ArrayList<>();
+        notes.add(protocolNote);
+        notes.addAll(eligibility.notes());
+        notes.add(dxTime.note());
+        InfectionAssessment infection = InfectionAssessment.of(input, protocol, dxTime.time(), now);
+        notes.addAll(infection.notes());
+        infection.evidence().forEach(e -> notes.add(PlanNote.info(NoteCode.INFECTION, e.text())));
+        Instant deadline = dxTime.time().plus(protocol.startWithin());
+        VisitPlacer placer = new VisitPlacer(protocol.steps(), protocol.clinicHours());
+        PriorActivities priors = new PriorActivities(input.priorActivities(), now);
+
+        if (infection.infected() && infection.antibiotic() == null) {
+            notes.add(PlanNote.warning(NoteCode.AWAITING_ANTIBIOTIC, "Infection suspected and no usable antibiotic:"
+                    + " therapy waits for antibiotics: " + Texts.human(protocol.antibioticLeadTime())
+                    + " on them first. The sessions are listed but not scheduled."));
+            return new PlanDecision.OnHold(dxTime.time(), dxTime.source(), infection.evidence(), deadline,
+                    unscheduledSessions(protocol, placer, priors), unscheduledHome(protocol, priors), notes);
+        }
+        Instant earliest = earliestStart(dxTime.time(), infection, protocol, notes);
+        List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, earliest);
+        Instant firstStart = sessions.get(0).start();
+        if (firstStart.isAfter(deadline)) {
+            notes.add(windowMissed(protocol, dxTime.time(), deadline, earliest, firstStart));
+        }
+        List<PlannedHomeActivity> home = scheduleHome(protocol, sessions, priors);
+        if (!input.priorActivities().isEmpty()) {
+            notes.add(PlanNote.info(NoteCode.PRIOR_ACTIVITY_KEPT, "Activities already started and statuses set by"
+                    + " clinicians on the previous plan are kept."));
+        }
+        return new PlanDecision.Scheduled(dxTime.time(), dxTime.source(), infection.infected(),
+                infection.evidence(), infection.antibiotic(), earliest, deadline, sessions, home, notes);
+    }
+
+    private static Instant earliestStart(Instant dxTime, InfectionAssessment infection, Protocol protocol,
+                                         List<PlanNote> notes) {
+        if (!infection.infected()) {
+            return dxTime;
+        }
+        Instant afterLead = infection.antibiotic().start().plus(protocol.antibioticLeadTime());
+        notes.add(PlanNote.info(NoteCode.ANTIBIOTIC_LEAD_TIME, "Infected: therapy starts no earlier than "
+                + Texts.human(protocol.antibioticLeadTime()) + " after antibiotic "
+                + InfectionAssessment.label(infection.antibiotic()) + " started (" + afterLead + ")."));
+        return afterLead.isAfter(dxTime) ? afterLead : dxTime;
+    }
+
+    private static List<PlannedSession> scheduleSessions(Protocol protocol, VisitPlacer placer, PriorActivities priors,
+                                                         Instant earliest) {
+        Instant first = placer.firstSessionStart(earliest);
+        List<PlannedSession> sessions = new ArrayList<>();
+        for (int k = 0; k <= protocol.followUp().count(); k++) {
+            Instant start = k == 0 ? first
+                    : placer.firstSessionStart(first.plus(protocol.followUp().interval().multipliedBy(k)));
+            List<PlannedActivity> activities = placer.layout(k + 1, start, SCHEDULED).stream()
+                    .map(priors::apply).toList();
+            sessions.add(new PlannedSession(k + 1, start, placer.sessionEnd(start), activities));
+        }
+        return sessions;
+    }
+
+    private static List<PlannedHomeActivity> scheduleHome(Protocol protocol, List<PlannedSession> sessions,
+                                                          PriorActivities priors) {
+        Instant from = sessions.get(0).end();
+        Instant until = sessions.get(sessions.size() - 1).end().plus(protocol.followUp().interval());
+        return protocol.homeSteps().stream()
+                .map(step -> priors.apply(new PlannedHomeActivity(ActivityKeys.home(step.id()), step, from, until,
+                        SCHEDULED)))
+                .toList();
+    }
+
+    private static List<PlannedSession> unscheduledSessions(Protocol protocol, VisitPlacer placer,
+                                                            PriorActivities priors) {
+        List<PlannedSession> sessions = new ArrayList<>();
+        for (int k = 1; k <= protocol.followUp().count() + 1; k++) {
+            sessions.add(new PlannedSession(k, null, null,
+                    placer.unscheduled(k, ON_HOLD).stream().map(priors::apply).toList()));
+        }
+        return sessions;
+    }
+
+    private static List<PlannedHomeActivity> unscheduledHome(Protocol protocol, PriorActivities priors) {
+        return protocol.homeSteps().stream()
+                .map(step -> priors.apply(new PlannedHomeActivity(ActivityKeys.home(step.id()), step, null, null,
+                        ON_HOLD)))
+                .toList();
+    }
+
+    private static PlanNote windowMissed(Protocol protocol, Instant dxTime, Instant deadline, Instant earliest,
+                                         Instant firstStart) {
+        String why = earliest.isAfter(deadline)
+                ? "the antibiotic lead time of " + Texts.human(protocol.antibioticLeadTime()) + " ends at " + earliest
+                + ", after the deadline"
+                : "no visit fits the clinic hours (" + protocol.clinicHours().opens() + "-"
+                + protocol.clinicHours().closes() + " " + protocol.clinicHours().zone() + ") before the deadline";
+        return PlanNote.warning(NoteCode.WINDOW_MISSED, "The " + Texts.human(protocol.startWithin())
+                + " window from diagnosis (" + dxTime + ") cannot be met: the first session starts " + firstStart
+                + ", deadline " + deadline + ", because " + why + ".");
+    }
+
+    private static PlanDecision withNote(PlanDecision decision, PlanNote note) {
+        List<PlanNote> notes = new ArrayList<>();
+        notes.add(note);
+        notes.addAll(decision.notes());
+        if (decision instanceof PlanDecision.Completed c) {
+            return new PlanDecision.Completed(c.reason(), notes);
+        }
+        if (decision instanceof PlanDecision.Revoked r) {
+            return new PlanDecision.Revoked(r.reason(), r.referral(), notes);
+        }
+        return new PlanDecision.NotEligible(notes);
+    }
+}

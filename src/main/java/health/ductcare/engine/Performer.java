@@ -1,0 +1,5 @@
+package health.ductcare.engine;
+
+public enum Performer {
+    THERAPIST, PATIENT
+}

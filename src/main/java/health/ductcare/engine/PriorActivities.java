@@ -1,0 +1,64 @@
+package health.ductcare.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps what already happened: times of activities that started before {@code now}, and statuses a
+ * clinician set (anything but not-started/scheduled).
+ */
+final class PriorActivities {
+
+    private static final Set<String> PLANNER_STATUSES = Set.of("not-started", "scheduled");
+
+    private final Map<String, PriorActivity> byKey;
+    private final Instant now;
+
+    PriorActivities(List<PriorActivity> priors, Instant now) {
+        this.byKey = priors.stream().filter(p -> p.key() != null)
+                .collect(Collectors.toMap(PriorActivity::key, Function.identity(), (a, b) -> a));
+        this.now = now;
+    }
+
+    PlannedActivity apply(PlannedActivity planned) {
+        PriorActivity prior = byKey.get(planned.key());
+        if (prior == null) {
+            return planned;
+        }
+        PlannedActivity result = planned;
+        if (startedBefore(prior)) {
+            result = result.withTimes(prior.start(), prior.end());
+        }
+        if (isClinicianStatus(prior)) {
+            result = result.withStatus(prior.status());
+        }
+        return result;
+    }
+
+    PlannedHomeActivity apply(PlannedHomeActivity planned) {
+        PriorActivity prior = byKey.get(planned.key());
+        if (prior == null) {
+            return planned;
+        }
+        PlannedHomeActivity result = planned;
+        if (startedBefore(prior)) {
+            result = result.withTimes(prior.start(), planned.end());
+        }
+        if (isClinicianStatus(prior)) {
+            result = result.withStatus(prior.status());
+        }
+        return result;
+    }
+
+    private boolean startedBefore(PriorActivity prior) {
+        return prior.start() != null && prior.start().isBefore(now);
+    }
+
+    private static boolean isClinicianStatus(PriorActivity prior) {
+        return prior.status() != null && !PLANNER_STATUSES.contains(prior.status());
+    }
+}

@@ -1,0 +1,5 @@
+package health.ductcare.engine;
+
+public enum VerificationStatus {
+    UNCONFIRMED, PROVISIONAL, DIFFERENTIAL, CONFIRMED, REFUTED, ENTERED_IN_ERROR, UNKNOWN
+}
