@@ -71,7 +71,8 @@ public final class CarePlanEngine {
         Instant afterLead = infection.antibiotic().start().plus(protocol.antibioticLeadTime());
         notes.add(PlanNote.info(NoteCode.ANTIBIOTIC_LEAD_TIME, "Infected: therapy starts no earlier than "
                 + Texts.human(protocol.antibioticLeadTime()) + " after antibiotic "
-                + InfectionAssessment.label(infection.antibiotic()) + " started (" + afterLead + ")."));
+                + InfectionAssessment.label(infection.antibiotic()) + " started at " + infection.antibiotic().start()
+                + ", i.e. not before " + afterLead + "."));
         return afterLead.isAfter(dxTime) ? afterLead : dxTime;
     }
 
