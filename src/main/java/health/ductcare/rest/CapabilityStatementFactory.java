@@ -1,6 +1,8 @@
 package health.ductcare.rest;
 
+import health.ductcare.operation.Operations;
 import health.ductcare.search.SearchParameterInfo;
+import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.search.SearchService;
 import health.ductcare.service.ResourceTypes;
 import jakarta.inject.Singleton;
@@ -61,6 +63,18 @@ public class CapabilityStatementFactory {
                     TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE,
                     TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE}) {
                 resource.addInteraction(new ResourceInteractionComponent().setCode(interaction));
+            }
+            for (Operations.Declared operation : Operations.ALL) {
+                if (operation.resourceType().equals(type)) {
+                    resource.addOperation().setName(operation.name()).setDefinition(operation.definition());
+                }
+            }
+            if (ReadOnlyResources.isReadOnly(type)) {
+                resource.getInteraction().removeIf(i -> i.getCode() != TypeRestfulInteraction.READ
+                        && i.getCode() != TypeRestfulInteraction.VREAD && i.getCode() != TypeRestfulInteraction.SEARCHTYPE
+                        && i.getCode() != TypeRestfulInteraction.HISTORYINSTANCE
+                        && i.getCode() != TypeRestfulInteraction.HISTORYTYPE);
+                resource.setUpdateCreate(false);
             }
             for (SearchParameterInfo parameter : search.supportedParameters(type)) {
                 resource.addSearchParam().setName(parameter.name()).setType(parameter.type())

@@ -8,6 +8,9 @@ import health.ductcare.fhir.FhirWriter;
 import health.ductcare.fhir.IncomingResources;
 import health.ductcare.fhir.OperationOutcomes;
 import health.ductcare.fhir.ResponseOptions;
+import health.ductcare.operation.ApplyPlanDefinitionOperation;
+import health.ductcare.operation.GenerateCarePlanOperation;
+import health.ductcare.operation.OperationInputs;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
 import health.ductcare.service.ResourceService;
@@ -35,6 +38,8 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -55,12 +60,15 @@ public class FhirEndpoint {
     private final FhirContext context;
     private final SearchService search;
     private final CapabilityStatementFactory capabilityStatement;
+    private final GenerateCarePlanOperation generateOperation;
+    private final ApplyPlanDefinitionOperation applyOperation;
     private final String configuredBaseUrl;
     private final int defaultPageSize;
     private final int maxPageSize;
 
     public FhirEndpoint(ResourceService resources, ResourceTypes types, IncomingResources incoming, FhirWriter writer,
             FhirContext context, SearchService search, CapabilityStatementFactory capabilityStatement,
+            GenerateCarePlanOperation generateOperation, ApplyPlanDefinitionOperation applyOperation,
             @ConfigProperty(name = "ductcare.fhir.base-url", defaultValue = " ") String configuredBaseUrl,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
             @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize) {
@@ -71,6 +79,8 @@ public class FhirEndpoint {
         this.context = context;
         this.search = search;
         this.capabilityStatement = capabilityStatement;
+        this.generateOperation = generateOperation;
+        this.applyOperation = applyOperation;
         this.configuredBaseUrl = configuredBaseUrl.isBlank() ? null : configuredBaseUrl.replaceAll("/+$", "");
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
@@ -356,5 +366,55 @@ public class FhirEndpoint {
                 throw new InvalidRequestException(name + " must be an instant such as 2025-01-31T10:00:00Z");
             }
         }
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    @POST
+    @Path(TYPE + "/{operation: \\$[A-Za-z][A-Za-z0-9\\-]*}")
+    public Response typeOperation(@PathParam("type") String type, @PathParam("operation") String operation,
+            byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        if (type.equals("CarePlan") && operation.equals("$generate")) {
+            IncomingResources.Incoming parsed = incoming.parse(body, contentType(headers));
+            incoming.requireValid(parsed.text());
+            OperationInputs inputs = GenerateCarePlanOperation.inputs(parsed);
+            return writer.respond(200, generateOperation.generate(inputs), options).build();
+        }
+        throw unknownOperation(type, operation);
+    }
+
+    @POST
+    @Path(TYPE + "/" + ID + "/{operation: \\$[A-Za-z][A-Za-z0-9\\-]*}")
+    public Response instanceOperation(@PathParam("type") String type, @PathParam("id") String id,
+            @PathParam("operation") String operation, byte[] body, @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        if (type.equals("PlanDefinition") && operation.equals("$apply")) {
+            Parameters parameters = new Parameters();
+            if (body != null && body.length > 0) {
+                IncomingResources.Incoming parsed = incoming.parse(body, contentType(headers));
+                if (!(parsed.resource() instanceof Parameters given)) {
+                    throw new InvalidRequestException("$apply takes a Parameters body");
+                }
+                incoming.requireValid(parsed.text());
+                parameters = given;
+            }
+            for (String name : new String[] {"subject", "encounter", "practitioner", "organization"}) {
+                String value = uri.getQueryParameters().getFirst(name);
+                if (value != null && parameters.getParameter(name) == null) {
+                    parameters.addParameter(name, new StringType(value));
+                }
+            }
+            return writer.respond(200, applyOperation.apply(id, parameters), options).build();
+        }
+        throw unknownOperation(type, operation);
+    }
+
+    private static InvalidRequestException unknownOperation(String type, String operation) {
+        return new InvalidRequestException("Operation " + ContentNegotiation.sanitize(operation) + " is not "
+                + "supported on " + type + ": see the CapabilityStatement for the operations this server has");
     }
 }

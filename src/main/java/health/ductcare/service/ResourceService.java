@@ -144,6 +144,24 @@ public class ResourceService {
         return new HistoryPage(more ? versions.subList(0, count) : versions, total, more);
     }
 
+    /** When the resource was first received: the time of its version 1. */
+    @Transactional
+    public Optional<Instant> firstVersionTime(String type, String id) {
+        return store.findVersion(type, id, 1).map(v -> Instant.ofEpochMilli(v.lastUpdated));
+    }
+
+    /** The version before the given one, with content (for the subject of a deleted resource). */
+    @Transactional
+    public Optional<StoredResource> previousVersion(StoredResource version) {
+        for (int v = version.version() - 1; v >= 1; v--) {
+            Optional<ResourceVersionEntity> candidate = store.findVersion(version.type(), version.id(), v);
+            if (candidate.isPresent() && !candidate.get().deleted) {
+                return candidate.map(StoredResource::of);
+            }
+        }
+        return Optional.empty();
+    }
+
     public record HistoryPage(List<StoredResource> versions, long total, boolean hasMore) {
     }
 

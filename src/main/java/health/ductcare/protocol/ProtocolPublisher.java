@@ -1,0 +1,111 @@
+package health.ductcare.protocol;
+
+import ca.uhn.fhir.context.FhirContext;
+import health.ductcare.service.ReadOnlyResources;
+import health.ductcare.service.ResourceService;
+import health.ductcare.store.StoredResource;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.OperationDefinition;
+import org.hl7.fhir.r4.model.Resource;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the protocols' PlanDefinitions, ActivityDefinitions and ValueSets, and the service's
+ * OperationDefinitions, into the store at start-up, so they are read, searched and versioned like any
+ * resource. A resource is written only when its content changed, so restarts and replicas add no versions.
+ */
+@Singleton
+public class ProtocolPublisher {
+
+    private static final Logger LOG = Logger.getLogger(ProtocolPublisher.class);
+    private static final List<String> OPERATION_DEFINITIONS = List.of("operations/CarePlan-generate.json");
+
+    private final FhirContext context;
+    private final ProtocolService protocols;
+    private final ResourceService resources;
+    private final ReadOnlyResources readOnly;
+    private volatile boolean published;
+
+    public ProtocolPublisher(FhirContext context, ProtocolService protocols, ResourceService resources,
+            ReadOnlyResources readOnly) {
+        this.context = context;
+        this.protocols = protocols;
+        this.resources = resources;
+        this.readOnly = readOnly;
+    }
+
+    void publishAtStart(@Observes @Priority(10) StartupEvent event) {
+        int written = 0;
+        for (Resource resource : artefacts()) {
+            if (publish(resource)) {
+                written++;
+            }
+        }
+        published = true;
+        LOG.infof("Published protocol artefacts: %d written, %d unchanged", written, artefacts().size() - written);
+    }
+
+    public boolean isPublished() {
+        return published;
+    }
+
+    private List<Resource> artefacts() {
+        List<Resource> all = new ArrayList<>();
+        protocols.all().forEach(protocol -> all.addAll(protocol.resources()));
+        for (String path : OPERATION_DEFINITIONS) {
+            all.add(read(path));
+        }
+        return all;
+    }
+
+    private boolean publish(Resource resource) {
+        String type = resource.fhirType();
+        String id = resource.getIdElement().getIdPart();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readOnly.publish(() -> writeIfChanged(type, id, resource));
+            } catch (RuntimeException e) {
+                // A replica starting at the same moment may have written it first; the next attempt compares.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private boolean writeIfChanged(String type, String id, Resource resource) {
+        Optional<StoredResource> stored = resources.find(type, id);
+        if (stored.isPresent()) {
+            Resource current = (Resource) context.newJsonParser().parseResource(stored.get().json());
+            Resource candidate = resource.copy();
+            current.setMeta(null);
+            candidate.setMeta(null);
+            current.setIdElement(candidate.getIdElement().copy());
+            if (current.equalsDeep(candidate)) {
+                return false;
+            }
+        }
+        resources.update(type, id, resource.copy(), null);
+        return true;
+    }
+
+    private OperationDefinition read(String path) {
+        try (InputStream in = ProtocolPublisher.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing " + path);
+            }
+            return (OperationDefinition) context.newJsonParser().parseResource(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

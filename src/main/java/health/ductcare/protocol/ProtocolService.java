@@ -1,0 +1,81 @@
+package health.ductcare.protocol;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The protocols the service knows, loaded and checked once at start-up: a bad protocol file stops start-up
+ * with the loader's message. The active one makes every automatic CarePlan; all are served read-only and can
+ * be applied with {@code PlanDefinition/{id}/$apply}.
+ */
+@Startup
+@Singleton
+public class ProtocolService {
+
+    private static final Logger LOG = Logger.getLogger(ProtocolService.class);
+    private static final Map<String, String> SHIPPED = Map.of(
+            "standard", ProtocolLoader.DEFAULT_RESOURCE,
+            "abm36", ProtocolLoader.ABM36_RESOURCE);
+
+    private final LoadedProtocol active;
+    private final Map<String, LoadedProtocol> byPlanDefinitionId = new LinkedHashMap<>();
+
+    public ProtocolService(FhirContext context, ProtocolConfig config) {
+        ProtocolLoader loader = new ProtocolLoader(context);
+        ProtocolOverrides overrides = new ProtocolOverrides(config.stepDurations(), config.clinicZone().orElse(null),
+                config.opens().orElse(null), config.closes().orElse(null));
+        LoadedProtocol chosen;
+        if (config.file().isPresent()) {
+            chosen = loadFile(loader, config.file().get(), overrides);
+        } else {
+            String resource = SHIPPED.get(config.variant());
+            if (resource == null) {
+                throw new ProtocolException("ductcare.protocol.variant",
+                        "must be one of " + SHIPPED.keySet() + ", not '" + config.variant() + "'");
+            }
+            chosen = loader.loadResource(resource, overrides);
+        }
+        active = chosen;
+        register(chosen);
+        for (String resource : List.of(ProtocolLoader.DEFAULT_RESOURCE, ProtocolLoader.ABM36_RESOURCE)) {
+            if (!resource.equals(chosen.source())) {
+                register(loader.loadResource(resource, ProtocolOverrides.none()));
+            }
+        }
+        LOG.infof("Care-plan protocol %s (%s) active", active.protocol().canonical(), active.protocol().variant());
+    }
+
+    public LoadedProtocol active() {
+        return active;
+    }
+
+    public Optional<LoadedProtocol> byPlanDefinitionId(String id) {
+        return Optional.ofNullable(byPlanDefinitionId.get(id));
+    }
+
+    public List<LoadedProtocol> all() {
+        return List.copyOf(byPlanDefinitionId.values());
+    }
+
+    private void register(LoadedProtocol protocol) {
+        byPlanDefinitionId.putIfAbsent(protocol.planDefinition().getIdElement().getIdPart(), protocol);
+    }
+
+    private static LoadedProtocol loadFile(ProtocolLoader loader, String file, ProtocolOverrides overrides) {
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            return loader.load(file, in, overrides);
+        } catch (IOException e) {
+            throw new ProtocolException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

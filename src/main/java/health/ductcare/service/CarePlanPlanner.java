@@ -1,0 +1,60 @@
+package health.ductcare.service;
+
+import health.ductcare.engine.CarePlanEngine;
+import health.ductcare.engine.PlanDecision;
+import health.ductcare.engine.PlanInput;
+import health.ductcare.engine.Protocol;
+import health.ductcare.mapping.CarePlanContext;
+import health.ductcare.mapping.CarePlanMapper;
+import health.ductcare.mapping.PlanInputMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Maps FHIR inputs to the engine, asks it, and maps the decision back: no I/O, shared by the stored-plan
+ * lifecycle and the stateless operations.
+ */
+public final class CarePlanPlanner {
+
+    private CarePlanPlanner() {
+    }
+
+    /** The decision and the CarePlan it yields (empty when nothing is to be planned or stored). */
+    public record Planned(PlanDecision decision, Optional<CarePlan> carePlan) {
+    }
+
+    public static Planned plan(Protocol protocol, Condition condition, Reference patient,
+            List<MedicationRequest> medicationRequests, Function<String, Medication> medications,
+            List<Observation> observations, Instant receivedAt, CarePlan existing, Instant now) {
+        PlanInput input = PlanInputMapper.toPlanInput(condition, medicationRequests, medications, observations,
+                receivedAt, existing);
+        PlanDecision decision = CarePlanEngine.plan(input, protocol, now);
+        CarePlanContext context = CarePlanContext.of(protocol, patient,
+                new Reference(condition.getIdElement().toUnqualifiedVersionless().getValue()), now)
+                .withExisting(existing);
+        Optional<CarePlan> carePlan = CarePlanMapper.toCarePlan(decision, context);
+        if (existing != null && existing.hasCreated()) {
+            carePlan.ifPresent(plan -> plan.setCreatedElement(existing.getCreatedElement().copy()));
+        }
+        return new Planned(decision, carePlan);
+    }
+
+    /** True when two plans say the same thing; versions, ids and timestamps of storage aside. */
+    public static boolean sameContent(CarePlan stored, CarePlan planned) {
+        CarePlan a = stored.copy();
+        CarePlan b = planned.copy();
+        a.setMeta(null);
+        b.setMeta(null);
+        a.setId((String) null);
+        b.setId((String) null);
+        return a.equalsDeep(b);
+    }
+}

@@ -1,0 +1,210 @@
+package health.ductcare.service;
+
+import ca.uhn.fhir.context.FhirContext;
+import health.ductcare.engine.CarePlanEngine;
+import health.ductcare.engine.NoteCode;
+import health.ductcare.engine.PlanDecision;
+import health.ductcare.engine.PlanInput;
+import health.ductcare.engine.PlanNote;
+import health.ductcare.engine.Protocol;
+import health.ductcare.mapping.CarePlanContext;
+import health.ductcare.mapping.CarePlanMapper;
+import health.ductcare.mapping.PlanInputMapper;
+import health.ductcare.protocol.ProtocolService;
+import health.ductcare.search.SearchService;
+import health.ductcare.store.PlanLocks;
+import health.ductcare.store.StoredResource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Plans follow the data: every write of a Condition, MedicationRequest or Observation recomputes the affected
+ * CarePlans of that patient inside the same transaction. One CarePlan per Condition, with an id derived from
+ * the Condition's, updated as a new version only when its content changes.
+ */
+@ApplicationScoped
+public class CarePlanService implements ResourceChangeListener {
+
+    private static final int MAX_INPUTS = 1000;
+
+    private final FhirContext context;
+    private final ResourceService resources;
+    private final SearchService search;
+    private final ProtocolService protocols;
+    private final PlanLocks locks;
+    private final Clock clock;
+
+    public CarePlanService(FhirContext context, ResourceService resources, SearchService search,
+            ProtocolService protocols, PlanLocks locks, Clock clock) {
+        this.context = context;
+        this.resources = resources;
+        this.search = search;
+        this.protocols = protocols;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onChange(ResourceChange change) {
+        switch (change.type()) {
+            case "Condition" -> onConditionChange(change);
+            case "MedicationRequest", "Observation" -> subjectOf(change).ifPresent(patient -> replanPatient(patient, null));
+            default -> {
+            }
+        }
+    }
+
+    /** The id of the CarePlan that addresses a Condition: derived, so there is never more than one. */
+    public static String carePlanIdFor(String conditionId) {
+        String candidate = "careplan-" + conditionId;
+        if (candidate.length() <= 64) {
+            return candidate;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(conditionId.getBytes(StandardCharsets.UTF_8));
+            return "careplan-" + HexFormat.of().formatHex(digest, 0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void onConditionChange(ResourceChange change) {
+        if (change.kind() == ResourceChange.Kind.DELETE) {
+            revokeForDeletedCondition(change.stored());
+            return;
+        }
+        Condition condition = (Condition) change.resource();
+        patientOf(condition.getSubject()).ifPresent(patient -> replanPatient(patient, condition));
+    }
+
+    /**
+     * Recomputes the plans of one Condition, or of every Condition of the patient when {@code only} is null.
+     * A Condition the protocol cannot apply to, and that has no plan yet, costs no further reads.
+     */
+    private void replanPatient(String patientReference, Condition only) {
+        Map<String, List<String>> bySubject = Map.of("subject", List.of(patientReference));
+        List<Condition> conditions = only != null ? List.of(only)
+                : parseAll(search.match("Condition", bySubject, MAX_INPUTS), Condition.class);
+        Instant now = clock.instant();
+        Protocol protocol = protocols.active().protocol();
+        PatientInputs inputs = null;
+        for (Condition condition : conditions) {
+            String conditionId = condition.getIdElement().getIdPart();
+            String carePlanId = carePlanIdFor(conditionId);
+            Instant received = resources.firstVersionTime("Condition", conditionId).orElse(now);
+            Optional<StoredResource> storedPlan = resources.find("CarePlan", carePlanId);
+            if (storedPlan.isEmpty() && cannotApply(condition, received, protocol, now)) {
+                continue;
+            }
+            if (inputs == null) {
+                locks.lock(patientReference);
+                inputs = new PatientInputs(
+                        parseAll(search.match("MedicationRequest", bySubject, MAX_INPUTS), MedicationRequest.class),
+                        parseAll(search.match("Observation", bySubject, MAX_INPUTS), Observation.class));
+                storedPlan = resources.find("CarePlan", carePlanId);
+            }
+            CarePlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
+            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, new Reference(patientReference),
+                    inputs.medicationRequests(), this::medication, inputs.observations(), received, existing, now);
+            planned.carePlan().ifPresent(plan -> store(carePlanId, plan, existing));
+        }
+    }
+
+    private record PatientInputs(List<MedicationRequest> medicationRequests, List<Observation> observations) {
+    }
+
+    /** True when the diagnosis alone rules the protocol out (its medications and observations cannot change that). */
+    private static boolean cannotApply(Condition condition, Instant received, Protocol protocol, Instant now) {
+        PlanInput diagnosisOnly = PlanInput.of(PlanInputMapper.diagnosis(condition, received));
+        return CarePlanEngine.plan(diagnosisOnly, protocol, now) instanceof PlanDecision.NotEligible;
+    }
+
+    private void revokeForDeletedCondition(StoredResource deletedCondition) {
+        String carePlanId = carePlanIdFor(deletedCondition.id());
+        Optional<CarePlan> existing = resources.find("CarePlan", carePlanId).map(this::parseCarePlan);
+        if (existing.isEmpty()) {
+            return;
+        }
+        CarePlan stored = existing.get();
+        locks.lock(stored.getSubject().getReference());
+        PlanDecision revoked = new PlanDecision.Revoked("The Condition was deleted", false,
+                List.of(PlanNote.warning(NoteCode.DIAGNOSIS_REVOKED,
+                        "The diagnosis this plan addressed was deleted: therapy is revoked.")));
+        Instant now = clock.instant();
+        CarePlanContext planContext = CarePlanContext.of(protocols.active().protocol(), stored.getSubject(),
+                new Reference(deletedCondition.versionlessReference()), now).withExisting(stored);
+        CarePlanMapper.toCarePlan(revoked, planContext).ifPresent(plan -> {
+            plan.setCreatedElement(stored.getCreatedElement().copy());
+            store(carePlanId, plan, stored);
+        });
+    }
+
+    private void store(String carePlanId, CarePlan plan, CarePlan existing) {
+        plan.setId(carePlanId);
+        if (existing != null && CarePlanPlanner.sameContent(existing, plan)) {
+            return;
+        }
+        resources.update("CarePlan", carePlanId, plan, null);
+    }
+
+    private Medication medication(String reference) {
+        IdType id = new IdType(reference);
+        if (!"Medication".equals(id.getResourceType()) || id.getIdPart() == null) {
+            return null;
+        }
+        return resources.find("Medication", id.getIdPart())
+                .map(stored -> (Medication) context.newJsonParser().parseResource(stored.json()))
+                .orElse(null);
+    }
+
+    private CarePlan parseCarePlan(StoredResource stored) {
+        return (CarePlan) context.newJsonParser().parseResource(stored.json());
+    }
+
+    private <T extends IBaseResource> List<T> parseAll(List<StoredResource> stored, Class<T> type) {
+        return stored.stream().map(s -> context.newJsonParser().parseResource(type, s.json())).toList();
+    }
+
+    private Optional<String> subjectOf(ResourceChange change) {
+        IBaseResource resource = change.resource();
+        if (resource == null) {
+            resource = resources.previousVersion(change.stored())
+                    .map(previous -> context.newJsonParser().parseResource(previous.json()))
+                    .orElse(null);
+        }
+        if (resource instanceof MedicationRequest request) {
+            return patientOf(request.getSubject());
+        }
+        if (resource instanceof Observation observation) {
+            return patientOf(observation.getSubject());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> patientOf(Reference subject) {
+        if (subject == null || !subject.hasReference()) {
+            return Optional.empty();
+        }
+        IdType id = new IdType(subject.getReference());
+        if (!"Patient".equals(id.getResourceType()) || id.getIdPart() == null) {
+            return Optional.empty();
+        }
+        return Optional.of("Patient/" + id.getIdPart());
+    }
+}
