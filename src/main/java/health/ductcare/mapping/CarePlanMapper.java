@@ -58,10 +58,10 @@ public final class CarePlanMapper {
             addHome(plan, h.home(), ctx);
             return Optional.of(withNarrative(plan, decision, ctx));
         }
-        if (decision instanceof PlanDecision.Completed c) {
+        if (decision instanceof PlanDecision.Completed) {
             return Optional.of(closed(CarePlan.CarePlanStatus.COMPLETED, decision, ctx));
         }
-        if (decision instanceof PlanDecision.Revoked r) {
+        if (decision instanceof PlanDecision.Revoked) {
             return Optional.of(closed(CarePlan.CarePlanStatus.REVOKED, decision, ctx));
         }
         return ctx.existing() == null ? Optional.empty()
