@@ -37,7 +37,7 @@ public final class CarePlanMapper {
 
     /** Stable key of a planned activity ({@code s<n>-<step>} or {@code home-<step>}), kept across re-plans. */
     public static final String ACTIVITY_KEY_URL = "https://ductcare.health/fhir/StructureDefinition/careplan-activity-key";
-    public static final Coding CATEGORY = new Coding("http://snomed.info/sct", "91251008", "Physical therapy procedure");
+    private static final Coding CATEGORY = new Coding("http://snomed.info/sct", "91251008", "Physical therapy procedure");
     private static final Set<String> OPEN_STATUSES = Set.of("not-started", "scheduled", "on-hold");
 
     private CarePlanMapper() {
