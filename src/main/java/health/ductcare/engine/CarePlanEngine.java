@@ -55,9 +55,9 @@ public final class CarePlanEngine {
             notes.add(windowMissed(protocol, dxTime.time(), deadline, earliest, firstStart));
         }
         List<PlannedHomeActivity> home = scheduleHome(protocol, sessions, priors);
-        if (!input.priorActivities().isEmpty()) {
-            notes.add(PlanNote.info(NoteCode.PRIOR_ACTIVITY_KEPT, "Activities already started and statuses set by"
-                    + " clinicians on the previous plan are kept."));
+        if (priors.kept() > 0) {
+            notes.add(PlanNote.info(NoteCode.PRIOR_ACTIVITY_KEPT, priors.kept() + " activities keep the time they"
+                    + " already started at or the status a clinician set on the previous plan."));
         }
         return new PlanDecision.Scheduled(dxTime.time(), dxTime.source(), infection.infected(),
                 infection.evidence(), infection.antibiotic(), earliest, deadline, sessions, home, notes);

@@ -17,6 +17,7 @@ final class PriorActivities {
 
     private final Map<String, PriorActivity> byKey;
     private final Instant now;
+    private int kept;
 
     PriorActivities(List<PriorActivity> priors, Instant now) {
         this.byKey = priors.stream().filter(p -> p.key() != null)
@@ -30,6 +31,7 @@ final class PriorActivities {
             return planned;
         }
         PlannedActivity result = planned;
+        kept += startedBefore(prior) || isClinicianStatus(prior) ? 1 : 0;
         if (startedBefore(prior)) {
             result = result.withTimes(prior.start(), prior.end());
         }
@@ -45,6 +47,7 @@ final class PriorActivities {
             return planned;
         }
         PlannedHomeActivity result = planned;
+        kept += startedBefore(prior) || isClinicianStatus(prior) ? 1 : 0;
         if (startedBefore(prior)) {
             result = result.withTimes(prior.start(), planned.end());
         }
@@ -52,6 +55,11 @@ final class PriorActivities {
             result = result.withStatus(prior.status());
         }
         return result;
+    }
+
+    /** How many activities kept a prior time or status so far. */
+    int kept() {
+        return kept;
     }
 
     private boolean startedBefore(PriorActivity prior) {

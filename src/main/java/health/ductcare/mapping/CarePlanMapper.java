@@ -37,7 +37,7 @@ public final class CarePlanMapper {
 
     /** Stable key of a planned activity ({@code s<n>-<step>} or {@code home-<step>}), kept across re-plans. */
     public static final String ACTIVITY_KEY_URL = "https://ductcare.health/fhir/StructureDefinition/careplan-activity-key";
-    public static final Coding CATEGORY = new Coding("http://snomed.info/sct", "91251008", "Physical therapy procedure");
+    private static final Coding CATEGORY = new Coding("http://snomed.info/sct", "91251008", "Physical therapy procedure");
     private static final Set<String> OPEN_STATUSES = Set.of("not-started", "scheduled", "on-hold");
 
     private CarePlanMapper() {
@@ -58,10 +58,10 @@ public final class CarePlanMapper {
             addHome(plan, h.home(), ctx);
             return Optional.of(withNarrative(plan, decision, ctx));
         }
-        if (decision instanceof PlanDecision.Completed c) {
+        if (decision instanceof PlanDecision.Completed) {
             return Optional.of(closed(CarePlan.CarePlanStatus.COMPLETED, decision, ctx));
         }
-        if (decision instanceof PlanDecision.Revoked r) {
+        if (decision instanceof PlanDecision.Revoked) {
             return Optional.of(closed(CarePlan.CarePlanStatus.REVOKED, decision, ctx));
         }
         return ctx.existing() == null ? Optional.empty()

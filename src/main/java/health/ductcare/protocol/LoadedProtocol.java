@@ -1,6 +1,7 @@
 package health.ductcare.protocol;
 
 import health.ductcare.engine.Protocol;
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -51,7 +52,7 @@ public final class LoadedProtocol {
 
     /** PlanDefinition, ActivityDefinitions and ValueSets, in that order. */
     public List<Resource> resources() {
-        List<Resource> all = new java.util.ArrayList<>();
+        List<Resource> all = new ArrayList<>();
         all.add(planDefinition());
         all.addAll(activityDefinitions());
         all.addAll(valueSets());

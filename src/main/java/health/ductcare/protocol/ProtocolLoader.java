@@ -20,11 +20,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Extension;
@@ -85,7 +84,7 @@ public final class ProtocolLoader {
                 rules.celsius(rules.single(pd, ProtocolExtensions.FEVER_THRESHOLD)),
                 rules.duration(rules.single(pd, ProtocolExtensions.FEVER_LOOK_BACK), true),
                 clinicHours(rules, pd), followUp(rules, pd),
-                sessionSteps(source, rules, content), homeSteps(source, rules, content),
+                sessionSteps(rules, content), homeSteps(rules, content),
                 codeSets(source, rules, content));
         Protocol protocol = ProtocolOverrider.apply(source, base, overrides);
         ProtocolChecks.check(source, protocol);
@@ -126,7 +125,7 @@ public final class ProtocolLoader {
         return new FollowUp(count, rules.duration(rules.single(followUp, "interval"), false));
     }
 
-    private static List<SessionStep> sessionSteps(String source, RuleReader rules, BundleContent content) {
+    private static List<SessionStep> sessionSteps(RuleReader rules, BundleContent content) {
         List<PlanDefinitionActionComponent> actions = content.planDefinition().getAction();
         List<PlanDefinitionActionComponent> groups = actions.stream().filter(PlanDefinitionActionComponent::hasAction)
                 .toList();
@@ -149,9 +148,9 @@ public final class ProtocolLoader {
                     ? rules.checkedDuration(rel.getOffsetDuration(), "action " + action.getId() + " offset", true)
                     : Duration.ZERO;
             if (rel.getRelationship() == ActionRelationshipType.BEFORESTART) {
-                before.add(step(source, rules, content, action, StepRelation.BEFORE_START, offset));
+                before.add(step(rules, content, action, StepRelation.BEFORE_START, offset));
             } else if (rel.getRelationship() == ActionRelationshipType.AFTEREND) {
-                after.add(step(source, rules, content, action, StepRelation.AFTER_END, offset));
+                after.add(step(rules, content, action, StepRelation.AFTER_END, offset));
             } else {
                 throw rules.fail("action " + action.getId() + ": relationship " + rel.getRelationship().toCode()
                         + " to the session is not supported (use before-start or after-end)");
@@ -159,7 +158,7 @@ public final class ProtocolLoader {
         }
         List<SessionStep> steps = new ArrayList<>(before);
         for (PlanDefinitionActionComponent action : group.getAction()) {
-            steps.add(step(source, rules, content, action, StepRelation.IN_SESSION, Duration.ZERO));
+            steps.add(step(rules, content, action, StepRelation.IN_SESSION, Duration.ZERO));
         }
         if (group.getAction().isEmpty()) {
             throw rules.fail("the session group has no steps");
@@ -176,7 +175,7 @@ public final class ProtocolLoader {
                         + " related to it (relatedAction to '" + groupId + "'), nor a home activity (timingTiming)"));
     }
 
-    private static SessionStep step(String source, RuleReader rules, BundleContent content,
+    private static SessionStep step(RuleReader rules, BundleContent content,
                                     PlanDefinitionActionComponent action, StepRelation relation, Duration offset) {
         ActivityDefinition ad = content.definitionOf(action);
         Duration duration;
@@ -194,7 +193,7 @@ public final class ProtocolLoader {
                 ad.getUrl() + "|" + ad.getVersion());
     }
 
-    private static List<HomeStep> homeSteps(String source, RuleReader rules, BundleContent content) {
+    private static List<HomeStep> homeSteps(RuleReader rules, BundleContent content) {
         List<HomeStep> home = new ArrayList<>();
         for (PlanDefinitionActionComponent action : content.planDefinition().getAction()) {
             if (!action.hasTimingTiming()) {
@@ -331,12 +330,11 @@ public final class ProtocolLoader {
         }
 
         List<ActivityDefinition> activityDefinitions() {
-            return List.copyOf(new LinkedHashSet<>(ads.values())).stream()
-                    .sorted(java.util.Comparator.comparing(ActivityDefinition::getUrl)).toList();
+            return ads.values().stream().sorted(Comparator.comparing(ActivityDefinition::getUrl)).toList();
         }
 
         List<ValueSet> valueSets() {
-            return vss.values().stream().sorted(java.util.Comparator.comparing(ValueSet::getUrl)).toList();
+            return vss.values().stream().sorted(Comparator.comparing(ValueSet::getUrl)).toList();
         }
     }
 

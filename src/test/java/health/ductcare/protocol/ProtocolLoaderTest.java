@@ -138,6 +138,14 @@ class ProtocolLoaderTest {
     }
 
     @Test
+    void rejectsOpeningHoursTooShortForAVisit() {
+        ProtocolOverrides bad = new ProtocolOverrides(Map.of(), null, LocalTime.of(8, 0), LocalTime.of(9, 0));
+
+        assertThatThrownBy(() -> loader.loadResource(FILE, bad)).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("a visit takes PT1H13M but the clinic is open only PT1H");
+    }
+
+    @Test
     void rejectsABundleWithoutPlanDefinition() {
         assertBroken(b -> b.getEntry().removeIf(e -> e.getResource() instanceof PlanDefinition),
                 "expected exactly one PlanDefinition in the Bundle, found 0");
