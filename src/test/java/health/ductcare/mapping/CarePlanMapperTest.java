@@ -79,7 +79,8 @@ class CarePlanMapperTest {
         assertThat(plan.getStatus()).isEqualTo(CarePlan.CarePlanStatus.ACTIVE);
         assertThat(plan.getIntent()).isEqualTo(CarePlan.CarePlanIntent.PLAN);
         assertThat(plan.getInstantiatesCanonical().get(0).getValue())
-                .isEqualTo("https://ductcare.health/fhir/PlanDefinition/blocked-duct-pt|1.0.0");
+                .isEqualTo(PROTOCOL.canonical())
+                .startsWith("https://ductcare.health/fhir/PlanDefinition/blocked-duct-pt|1.0.0");
         assertThat(plan.getSubject().getReference()).isEqualTo("Patient/p1");
         assertThat(plan.getAddressesFirstRep().getReference()).isEqualTo("Condition/blocked-duct");
         assertThat(plan.getAuthor().getReference()).isEqualTo("Device/ductcare");

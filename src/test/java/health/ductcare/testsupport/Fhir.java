@@ -58,7 +58,10 @@ public final class Fhir {
 
     public static synchronized LoadedProtocol defaultProtocol() {
         if (defaultProtocol == null) {
-            defaultProtocol = new ProtocolLoader(CTX).loadResource(ProtocolLoader.DEFAULT_RESOURCE, ProtocolOverrides.none());
+            // The shipped protocol runs the clinic in UTC; engine and mapping tests place it in New York so
+            // that local time and UTC differ and daylight saving time is exercised.
+            defaultProtocol = new ProtocolLoader(CTX).loadResource(ProtocolLoader.DEFAULT_RESOURCE,
+                    new ProtocolOverrides(java.util.Map.of(), java.time.ZoneId.of("America/New_York"), null, null));
         }
         return defaultProtocol;
     }
