@@ -3,8 +3,6 @@ package health.ductcare.protocol;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,11 +18,13 @@ public interface ProtocolConfig {
     Optional<String> file();
 
     /** The clinic's time zone, e.g. Europe/Berlin (the shipped protocols use UTC). */
-    Optional<ZoneId> clinicZone();
+    Optional<String> clinicZone();
 
-    Optional<LocalTime> opens();
+    /** Opening time, e.g. 08:00. */
+    Optional<String> opens();
 
-    Optional<LocalTime> closes();
+    /** Closing time, e.g. 18:00. */
+    Optional<String> closes();
 
     /** Step durations by step id, e.g. {@code ductcare.protocol.step-durations.ultrasound=PT8M}. */
     Map<String, Duration> stepDurations();

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +35,10 @@ public class ProtocolService {
 
     public ProtocolService(FhirContext context, ProtocolConfig config) {
         ProtocolLoader loader = new ProtocolLoader(context);
-        ProtocolOverrides overrides = new ProtocolOverrides(config.stepDurations(), config.clinicZone().orElse(null),
-                config.opens().orElse(null), config.closes().orElse(null));
+        ProtocolOverrides overrides = new ProtocolOverrides(config.stepDurations(),
+                config.clinicZone().map(ProtocolService::zone).orElse(null),
+                config.opens().map(value -> time("ductcare.protocol.opens", value)).orElse(null),
+                config.closes().map(value -> time("ductcare.protocol.closes", value)).orElse(null));
         LoadedProtocol chosen;
         if (config.file().isPresent()) {
             chosen = loadFile(loader, config.file().get(), overrides);
@@ -69,6 +74,22 @@ public class ProtocolService {
 
     private void register(LoadedProtocol protocol) {
         byPlanDefinitionId.putIfAbsent(protocol.planDefinition().getIdElement().getIdPart(), protocol);
+    }
+
+    private static ZoneId zone(String value) {
+        try {
+            return ZoneId.of(value.trim());
+        } catch (DateTimeException e) {
+            throw new ProtocolException("ductcare.protocol.clinic-zone", "'" + value + "' is not a time zone id such as Europe/Berlin");
+        }
+    }
+
+    private static LocalTime time(String key, String value) {
+        try {
+            return LocalTime.parse(value.trim());
+        } catch (DateTimeException e) {
+            throw new ProtocolException(key, "'" + value + "' is not a time such as 08:00");
+        }
     }
 
     private static LoadedProtocol loadFile(ProtocolLoader loader, String file, ProtocolOverrides overrides) {

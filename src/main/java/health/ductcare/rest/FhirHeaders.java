@@ -29,12 +29,20 @@ public final class FhirHeaders {
         if (value == null || value.isBlank()) {
             return null;
         }
-        Matcher matcher = VERSION_TAG.matcher(value);
-        if (!matcher.matches()) {
-            throw new InvalidRequestException("If-Match must name a version, like W/\"3\", not '"
-                    + ContentNegotiation.sanitize(value) + "'");
+        Integer version = null;
+        for (String tag : value.split(",")) {
+            Matcher matcher = VERSION_TAG.matcher(tag);
+            if (!matcher.matches()) {
+                throw new InvalidRequestException("If-Match must name a version, like W/\"3\", not '"
+                        + ContentNegotiation.sanitize(value) + "'");
+            }
+            int named = Integer.parseInt(matcher.group(1));
+            if (version != null && version != named) {
+                throw new InvalidRequestException("If-Match names more than one version");
+            }
+            version = named;
         }
-        return Integer.parseInt(matcher.group(1));
+        return version;
     }
 
     /** True when {@code If-None-Match} names the given version (or is {@code *}). */

@@ -40,11 +40,18 @@ public final class CarePlanPlanner {
         CarePlanContext context = CarePlanContext.of(protocol, patient,
                 new Reference(condition.getIdElement().toUnqualifiedVersionless().getValue()), now)
                 .withExisting(existing);
-        Optional<CarePlan> carePlan = CarePlanMapper.toCarePlan(decision, context);
+        // Completing or revoking is about a plan that exists; a diagnosis that was never planned gets none.
+        Optional<CarePlan> carePlan = existing == null && !makesPlan(decision) ? Optional.empty()
+                : CarePlanMapper.toCarePlan(decision, context);
         if (existing != null && existing.hasCreated()) {
             carePlan.ifPresent(plan -> plan.setCreatedElement(existing.getCreatedElement().copy()));
         }
         return new Planned(decision, carePlan);
+    }
+
+    /** True for the decisions that schedule therapy (or hold it for antibiotics). */
+    public static boolean makesPlan(PlanDecision decision) {
+        return decision instanceof PlanDecision.Scheduled || decision instanceof PlanDecision.OnHold;
     }
 
     /** True when two plans say the same thing; versions, ids and timestamps of storage aside. */

@@ -64,7 +64,12 @@ public class CarePlanService implements ResourceChangeListener {
     public void onChange(ResourceChange change) {
         switch (change.type()) {
             case "Condition" -> onConditionChange(change);
-            case "MedicationRequest", "Observation" -> subjectOf(change).ifPresent(patient -> replanPatient(patient, null));
+            case "MedicationRequest" -> subjectOf(change).ifPresent(patient -> replanPatient(patient, null));
+            case "Observation" -> {
+                if (mayBeTemperature(change)) {
+                    subjectOf(change).ifPresent(patient -> replanPatient(patient, null));
+                }
+            }
             default -> {
             }
         }
@@ -129,10 +134,13 @@ public class CarePlanService implements ResourceChangeListener {
     private record PatientInputs(List<MedicationRequest> medicationRequests, List<Observation> observations) {
     }
 
-    /** True when the diagnosis alone rules the protocol out (its medications and observations cannot change that). */
+    /**
+     * True when the diagnosis alone rules a new plan out: not eligible, or already resolved, refuted or an
+     * abscess. Medications and observations cannot change that.
+     */
     private static boolean cannotApply(Condition condition, Instant received, Protocol protocol, Instant now) {
         PlanInput diagnosisOnly = PlanInput.of(PlanInputMapper.diagnosis(condition, received));
-        return CarePlanEngine.plan(diagnosisOnly, protocol, now) instanceof PlanDecision.NotEligible;
+        return !CarePlanPlanner.makesPlan(CarePlanEngine.plan(diagnosisOnly, protocol, now));
     }
 
     private void revokeForDeletedCondition(StoredResource deletedCondition) {
@@ -179,6 +187,19 @@ public class CarePlanService implements ResourceChangeListener {
 
     private <T extends IBaseResource> List<T> parseAll(List<StoredResource> stored, Class<T> type) {
         return stored.stream().map(s -> context.newJsonParser().parseResource(type, s.json())).toList();
+    }
+
+    /** Only body temperatures (now, or before this change) can change a plan. */
+    private boolean mayBeTemperature(ResourceChange change) {
+        var feverCodes = protocols.active().protocol().codes().feverObservation();
+        if (change.resource() instanceof Observation observation
+                && feverCodes.matchesAny(PlanInputMapper.temperature(observation).codes())) {
+            return true;
+        }
+        return change.kind() != ResourceChange.Kind.CREATE && resources.previousVersion(change.stored())
+                .map(previous -> context.newJsonParser().parseResource(Observation.class, previous.json()))
+                .map(previous -> feverCodes.matchesAny(PlanInputMapper.temperature(previous).codes()))
+                .orElse(false);
     }
 
     private Optional<String> subjectOf(ResourceChange change) {
