@@ -55,7 +55,9 @@ public class CapabilityStatementFactory {
                     .setReadHistory(true)
                     .setUpdateCreate(true)
                     .setConditionalRead(CapabilityStatement.ConditionalReadStatus.FULLSUPPORT)
-                    .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+                    .setConditionalCreate(true)
+                    .setConditionalUpdate(true)
+                    .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
             for (TypeRestfulInteraction interaction : new TypeRestfulInteraction[] {TypeRestfulInteraction.READ,
                     TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE,
                     TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE,
@@ -66,6 +68,8 @@ public class CapabilityStatementFactory {
                 resource.addSearchParam().setName(parameter.name()).setType(parameter.type())
                         .setDefinition(parameter.definition()).setDocumentation(parameter.documentation());
             }
+            search.includes(type).forEach(resource::addSearchInclude);
+            search.revIncludes(type).forEach(resource::addSearchRevInclude);
         }
         return statement;
     }
