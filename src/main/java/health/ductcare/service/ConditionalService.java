@@ -3,6 +3,7 @@ package health.ductcare.service;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import health.ductcare.search.SearchService;
 import health.ductcare.store.StoredResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -159,6 +160,12 @@ public class ConditionalService {
                 insert.setString(1, type);
                 insert.setString(2, key);
                 insert.executeUpdate();
+            } catch (SQLException e) {
+                // Caught here so the driver's message, which quotes the key, is not logged by Hibernate.
+                if (e.getSQLState() != null && RACE_SQL_STATES.contains(e.getSQLState())) {
+                    throw new ClaimTaken(type);
+                }
+                throw e;
             }
         });
         return null;
@@ -212,9 +219,19 @@ public class ConditionalService {
         }
     }
 
+    /** Another request holds the claim for the same criteria: retried, and 409 if it never clears. */
+    static final class ClaimTaken extends ResourceVersionConflictException {
+        ClaimTaken(String type) {
+            super("A concurrent conditional write of " + type + " with the same criteria is in progress; retry");
+        }
+    }
+
     /** A unique-key violation, lock timeout, deadlock or serialization failure: another writer got there first. */
     static boolean lostRace(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ClaimTaken) {
+                return true;
+            }
             if (cause instanceof SQLException sql && sql.getSQLState() != null
                     && RACE_SQL_STATES.contains(sql.getSQLState())) {
                 return true;
