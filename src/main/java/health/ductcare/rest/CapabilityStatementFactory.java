@@ -57,7 +57,9 @@ public class CapabilityStatementFactory {
                     .setReadHistory(true)
                     .setUpdateCreate(true)
                     .setConditionalRead(CapabilityStatement.ConditionalReadStatus.FULLSUPPORT)
-                    .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+                    .setConditionalCreate(true)
+                    .setConditionalUpdate(true)
+                    .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
             for (TypeRestfulInteraction interaction : new TypeRestfulInteraction[] {TypeRestfulInteraction.READ,
                     TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE,
                     TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE,
@@ -80,6 +82,8 @@ public class CapabilityStatementFactory {
                 resource.addSearchParam().setName(parameter.name()).setType(parameter.type())
                         .setDefinition(parameter.definition()).setDocumentation(parameter.documentation());
             }
+            search.includes(type).forEach(resource::addSearchInclude);
+            search.revIncludes(type).forEach(resource::addSearchRevInclude);
         }
         return statement;
     }

@@ -11,8 +11,10 @@ import health.ductcare.fhir.ResponseOptions;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
 import health.ductcare.operation.OperationInputs;
+import health.ductcare.search.QueryStrings;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
+import health.ductcare.service.ConditionalService;
 import health.ductcare.service.ResourceService;
 import health.ductcare.service.ResourceTypes;
 import health.ductcare.service.WriteResult;
@@ -59,6 +61,7 @@ public class FhirEndpoint {
     private final FhirWriter writer;
     private final FhirContext context;
     private final SearchService search;
+    private final ConditionalService conditional;
     private final CapabilityStatementFactory capabilityStatement;
     private final GenerateCarePlanOperation generateOperation;
     private final ApplyPlanDefinitionOperation applyOperation;
@@ -67,7 +70,8 @@ public class FhirEndpoint {
     private final int maxPageSize;
 
     public FhirEndpoint(ResourceService resources, ResourceTypes types, IncomingResources incoming, FhirWriter writer,
-            FhirContext context, SearchService search, CapabilityStatementFactory capabilityStatement,
+            FhirContext context, SearchService search, ConditionalService conditional,
+            CapabilityStatementFactory capabilityStatement,
             GenerateCarePlanOperation generateOperation, ApplyPlanDefinitionOperation applyOperation,
             @ConfigProperty(name = "ductcare.fhir.base-url", defaultValue = " ") String configuredBaseUrl,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
@@ -78,6 +82,7 @@ public class FhirEndpoint {
         this.writer = writer;
         this.context = context;
         this.search = search;
+        this.conditional = conditional;
         this.capabilityStatement = capabilityStatement;
         this.generateOperation = generateOperation;
         this.applyOperation = applyOperation;
@@ -102,8 +107,40 @@ public class FhirEndpoint {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
         IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, null, false);
-        WriteResult result = resources.create(type, parsed.resource());
+        String ifNoneExist = headers.getHeaderString("If-None-Exist");
+        WriteResult result = ifNoneExist == null || ifNoneExist.isBlank()
+                ? resources.create(type, parsed.resource())
+                : conditional.create(type, parsed.resource(), criteria(QueryStrings.parse(ifNoneExist)));
         return writeResponse(result, headers, uri, options);
+    }
+
+    /** Conditional update: PUT [type]?criteria. */
+    @PUT
+    @Path(TYPE)
+    public Response conditionalUpdate(@PathParam("type") String type, byte[] body, @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        Map<String, List<String>> criteria = criteria(uri.getQueryParameters());
+        IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, null, false);
+        WriteResult result = conditional.update(type, parsed.resource(), criteria, FhirHeaders.ifMatchVersion(headers));
+        return writeResponse(result, headers, uri, options);
+    }
+
+    /** Conditional delete: DELETE [type]?criteria. */
+    @DELETE
+    @Path(TYPE)
+    public Response conditionalDelete(@PathParam("type") String type, @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        WriteResult result = conditional.delete(type, criteria(uri.getQueryParameters()),
+                FhirHeaders.ifMatchVersion(headers));
+        StoredResource stored = result.stored();
+        return writer.respond(200, OperationOutcomes.information("Deleted " + stored.type() + "/" + stored.id()
+                        + " (version " + stored.version() + ")"), options)
+                .header(HttpHeaders.ETAG, stored.etag())
+                .build();
     }
 
     @GET
@@ -207,6 +244,17 @@ public class FhirEndpoint {
     }
 
     // ---------------------------------------------------------------- responses
+
+    /** Search criteria of a conditional interaction: the query without the result parameters. */
+    private static Map<String, List<String>> criteria(Map<String, List<String>> query) {
+        Map<String, List<String>> criteria = new LinkedHashMap<>(query);
+        RESULT_PARAMETERS.forEach(criteria::remove);
+        if (criteria.isEmpty()) {
+            throw new InvalidRequestException("A conditional interaction needs search criteria, such as"
+                    + " ?identifier=system|value");
+        }
+        return criteria;
+    }
 
     private Response searchResponse(String type, Map<String, List<String>> parameters, HttpHeaders headers,
             UriInfo uri) {

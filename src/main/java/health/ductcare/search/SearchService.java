@@ -1,99 +1,371 @@
 package health.ductcare.search;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import health.ductcare.store.ResourceEntity;
+import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.Resource;
 
-/** Type-level search: the parameters every type has ({@code _id}, {@code _count}, {@code _summary=count}). */
+/**
+ * Type-level search over the index tables (search.html): every indexed R4 parameter of the type, the
+ * common parameters, _include/_revinclude, _sort, _total, _summary=count, and keyset paging whose links
+ * carry their position (stateless, so they work as long as the server does).
+ */
 @ApplicationScoped
 public class SearchService {
 
-    private static final Set<String> SUPPORTED = Set.of("_id", "_count", "_summary", "_format", "_pretty", "_elements");
+    /** Result parameters: they shape the answer, they select nothing. */
+    private static final Set<String> RESULT_PARAMETERS = Set.of("_count", "_sort", "_total", "_summary", "_include",
+            "_revinclude", "_cursor", "_format", "_pretty", "_elements");
+    private static final String COLUMNS = "r.pid, r.res_type, r.res_id, r.version, r.last_updated, r.json";
+    /** At most this many resources are added by _include and _revinclude to one page. */
+    static final int MAX_INCLUDES = 1000;
 
     private final EntityManager entityManager;
     private final FhirContext context;
+    private final SearchParameters parameters;
+    private final Clock clock;
     private final int defaultPageSize;
     private final int maxPageSize;
+    private final Map<String, List<String>> revIncludes = new ConcurrentHashMap<>();
 
-    public SearchService(EntityManager entityManager, FhirContext context,
+    public SearchService(EntityManager entityManager, FhirContext context, SearchParameters parameters, Clock clock,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
             @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize) {
         this.entityManager = entityManager;
         this.context = context;
+        this.parameters = parameters;
+        this.clock = clock;
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
     }
 
-    @Transactional
-    public Bundle search(SearchRequest request) {
-        for (String name : request.parameters().keySet()) {
-            if (!SUPPORTED.contains(name) && !request.lenient()) {
-                throw new InvalidRequestException("Unknown or unsupported search parameter '" + name + "' for "
-                        + request.type());
+    /** One matched row of the resource table. */
+    record Row(long pid, String type, String id, int version, long lastUpdated, String json, long sortKey) {
+
+        StoredResource stored() {
+            return new StoredResource(pid, 0L, type, id, version, Instant.ofEpochMilli(lastUpdated), false, null, json);
+        }
+    }
+
+    private record Sort(String parameter, boolean ascending, Sql key) {
+    }
+
+    private record Include(String sourceType, String param, String targetType, boolean iterate) {
+    }
+
+    /** Where a page starts: after (next) or before (previous) a row, within the rows that existed at the start. */
+    private record Cursor(boolean next, long snapshot, long key, long pid) {
+
+        String encode() {
+            String raw = (next ? "n" : "p") + "." + snapshot + "." + key + "." + pid;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String token) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(token.trim()), StandardCharsets.UTF_8);
+                String[] parts = raw.split("\\.");
+                if (parts.length != 4 || !(parts[0].equals("n") || parts[0].equals("p"))) {
+                    throw new IllegalArgumentException();
+                }
+                return new Cursor(parts[0].equals("n"), Long.parseLong(parts[1]), Long.parseLong(parts[2]),
+                        Long.parseLong(parts[3]));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("Invalid _cursor: use the next and previous links as given");
             }
         }
-        int count = pageSize(request.parameters());
-        List<String> ids = request.parameters().getOrDefault("_id", List.of());
-        var query = entityManager.createQuery("from ResourceEntity r where r.type = :type and r.deleted = false"
-                        + (ids.isEmpty() ? "" : " and r.resourceId in :ids") + " order by r.pid", ResourceEntity.class)
-                .setParameter("type", request.type());
-        if (!ids.isEmpty()) {
-            query.setParameter("ids", ids.stream().flatMap(v -> List.of(v.split(",")).stream()).toList());
-        }
-        List<ResourceEntity> rows = query.setMaxResults(count).getResultList();
+    }
+
+    /** A parsed search: the SQL condition, the parameters that were applied (for links) and the result options. */
+    private static final class Plan {
+        final Sql where = new Sql();
+        final Map<String, List<String>> applied = new LinkedHashMap<>();
+        final List<Include> includes = new ArrayList<>();
+        final List<Include> revIncludes = new ArrayList<>();
+        int count;
+        Sort sort;
+        boolean countOnly;
+        boolean totalNone;
+        Cursor cursor;
+    }
+
+    @Transactional
+    public Bundle search(SearchRequest request) {
+        String type = request.type();
+        Plan plan = plan(request);
+        String base = request.baseUrl() == null ? "" : request.baseUrl();
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-        bundle.setTotal(rows.size());
-        bundle.addLink().setRelation("self").setUrl(request.baseUrl() + "/" + request.type());
-        for (ResourceEntity row : rows) {
-            Resource resource = (Resource) context.newJsonParser().parseResource(row.json);
-            bundle.addEntry().setFullUrl(request.baseUrl() + "/" + row.type + "/" + row.resourceId)
-                    .setResource(resource)
-                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
-        }
-        return bundle;
+        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            if (plan.countOnly) {
+                bundle.setTotal((int) count(connection, type, plan, null));
+                bundle.addLink().setRelation("self").setUrl(link(base, type, plan.applied, null));
+                return bundle;
+            }
+            Cursor cursor = plan.cursor;
+            boolean forward = cursor == null || cursor.next();
+            List<Row> rows = plan.count == 0 ? List.of() : page(connection, type, plan, cursor, forward);
+            boolean more = rows.size() > plan.count;
+            if (more) {
+                rows = rows.subList(0, plan.count);
+            }
+            if (!forward) {
+                rows = new ArrayList<>(rows);
+                Collections.reverse(rows);
+            }
+            Long snapshot = cursor != null ? Long.valueOf(cursor.snapshot()) : null;
+            if (!plan.totalNone) {
+                if (cursor == null && plan.count > 0 && !more) {
+                    bundle.setTotal(rows.size());
+                } else {
+                    bundle.setTotal((int) count(connection, type, plan, snapshot));
+                }
+            }
+            bundle.addLink().setRelation("self").setUrl(link(base, type, plan.applied, cursor));
+            boolean hasNext = forward ? more : !rows.isEmpty();
+            boolean hasPrevious = forward ? cursor != null && !rows.isEmpty() : more;
+            if ((hasNext || hasPrevious) && snapshot == null) {
+                snapshot = maxPid(connection);
+            }
+            if (hasNext) {
+                Row last = rows.get(rows.size() - 1);
+                bundle.addLink().setRelation("next").setUrl(link(base, type, plan.applied,
+                        new Cursor(true, snapshot, last.sortKey(), last.pid())));
+            }
+            if (hasPrevious) {
+                Row first = rows.get(0);
+                bundle.addLink().setRelation("previous").setUrl(link(base, type, plan.applied,
+                        new Cursor(false, snapshot, first.sortKey(), first.pid())));
+            }
+            Set<Long> seen = new HashSet<>();
+            for (Row row : rows) {
+                seen.add(row.pid());
+                addEntry(bundle, base, row, Bundle.SearchEntryMode.MATCH);
+            }
+            for (Row row : includes(connection, plan, rows, seen, request.compartment())) {
+                addEntry(bundle, base, row, Bundle.SearchEntryMode.INCLUDE);
+            }
+            return bundle;
+        });
     }
 
     /**
      * Every current resource of {@code type} matching {@code criteria} (search parameters, no result
-     * parameters), at most {@code limit}: what conditional create, update and delete and conditional
-     * references decide on.
+     * parameters), at most {@code limit}, oldest first: what conditional create, update and delete and
+     * conditional references decide on. Unknown parameters are 400.
      */
     @Transactional
-    public List<health.ductcare.store.StoredResource> match(String type, Map<String, List<String>> criteria, int limit) {
-        Map<String, List<String>> parameters = new java.util.LinkedHashMap<>(criteria);
-        parameters.put("_count", List.of(Integer.toString(limit)));
-        Bundle bundle = search(new SearchRequest(type, parameters, "", false));
-        return bundle.getEntry().stream()
-                .map(e -> entityManager.createQuery("from ResourceEntity r where r.type = :type and r.resourceId = :id",
-                                ResourceEntity.class)
-                        .setParameter("type", type).setParameter("id", e.getResource().getIdElement().getIdPart())
-                        .getSingleResult())
-                .map(health.ductcare.store.StoredResource::of)
-                .toList();
-    }
-
-    /** The parameters the CapabilityStatement declares for a type. */
-    public List<SearchParameterInfo> supportedParameters(String type) {
-        return List.of(new SearchParameterInfo("_id", org.hl7.fhir.r4.model.Enumerations.SearchParamType.TOKEN,
-                "http://hl7.org/fhir/SearchParameter/Resource-id", "Logical id of this artifact"));
-    }
-
-    private int pageSize(Map<String, List<String>> parameters) {
-        List<String> values = parameters.get("_count");
-        if (values == null || values.isEmpty()) {
-            return defaultPageSize;
+    public List<StoredResource> match(String type, Map<String, List<String>> criteria, int limit) {
+        for (String name : criteria.keySet()) {
+            if (RESULT_PARAMETERS.contains(name) && !name.equals("_format")) {
+                throw new InvalidRequestException("Conditional criteria take search parameters only, not '"
+                        + ContentNegotiation.sanitize(name) + "'");
+            }
         }
+        Plan plan = plan(new SearchRequest(type, criteria, "", false));
+        if (plan.where.isEmpty()) {
+            throw new InvalidRequestException("Conditional criteria must name at least one search parameter");
+        }
+        plan.count = limit;
+        return entityManager.unwrap(Session.class).doReturningWork(connection ->
+                page(connection, type, plan, null, true).stream().limit(limit).map(Row::stored).toList());
+    }
+
+    // ------------------------------------------------------------------ parsing
+
+    private Plan plan(SearchRequest request) {
+        String type = request.type();
+        Plan plan = new Plan();
+        plan.count = defaultPageSize;
+        Instant now = Instant.now(clock);
+        Set<String> resourceTypes = context.getResourceTypes();
+        for (Map.Entry<String, List<String>> entry : request.parameters().entrySet()) {
+            String rawName = entry.getKey();
+            List<String> values = entry.getValue() == null ? List.of() : entry.getValue();
+            if (RESULT_PARAMETERS.contains(rawName.split(":", 2)[0])) {
+                resultParameter(plan, type, rawName, values, request.lenient());
+                continue;
+            }
+            String[] nameAndModifier = rawName.split(":", 2);
+            String name = nameAndModifier[0];
+            String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
+            SearchParameters.Param param = parameters.find(type, name).orElse(null);
+            try {
+                if (param == null) {
+                    throw new Criteria.Unsupported("unknown search parameter '" + rawName + "' for " + type);
+                }
+                if (param.expression() == null && !SearchParameters.RESOURCE_COLUMNS.contains(name)) {
+                    throw new Criteria.Unsupported("search parameter '" + name + "' (" + param.type().getCode()
+                            + ") is not supported for " + type);
+                }
+                Criteria.checkModifier(param, modifier, resourceTypes);
+                for (String value : values) {
+                    Sql condition = Criteria.build(type, param, modifier, value, request.baseUrl(), now);
+                    plan.where.add(" AND ").add(condition);
+                }
+                plan.applied.put(rawName, values);
+            } catch (Criteria.Unsupported e) {
+                if (!request.lenient()) {
+                    throw new InvalidRequestException(ContentNegotiation.sanitize(capitalize(e.getMessage()))
+                            + " (send 'Prefer: handling=lenient' to ignore it)");
+                }
+            }
+        }
+        if (request.compartment() != null) {
+            plan.where.add(" AND ").add(compartment(type, request.compartment()));
+        }
+        return plan;
+    }
+
+    private void resultParameter(Plan plan, String type, String rawName, List<String> values, boolean lenient) {
+        if (values.isEmpty()) {
+            return;
+        }
+        String value = values.get(values.size() - 1).trim();
+        switch (rawName) {
+            case "_count" -> {
+                plan.count = pageSize(value);
+                plan.applied.put("_count", List.of(Integer.toString(plan.count)));
+            }
+            case "_total" -> {
+                switch (value) {
+                    case "none" -> plan.totalNone = true;
+                    case "estimate", "accurate" -> plan.totalNone = false;
+                    default -> throw new InvalidRequestException("_total takes none, estimate or accurate");
+                }
+                plan.applied.put("_total", List.of(value));
+            }
+            case "_summary" -> {
+                plan.countOnly = value.equals("count");
+                plan.applied.put("_summary", List.of(value));
+            }
+            case "_sort" -> {
+                plan.sort = sort(type, value, lenient);
+                if (plan.sort != null) {
+                    plan.applied.put("_sort", List.of(value));
+                }
+            }
+            case "_cursor" -> plan.cursor = Cursor.decode(value);
+            case "_include", "_include:iterate", "_include:recurse" -> {
+                for (String include : values) {
+                    Include parsed = include(type, include, rawName.contains(":"), false, lenient);
+                    if (parsed != null) {
+                        plan.includes.add(parsed);
+                        plan.applied.computeIfAbsent(rawName, k -> new ArrayList<>()).add(include);
+                    }
+                }
+            }
+            case "_revinclude", "_revinclude:iterate", "_revinclude:recurse" -> {
+                for (String include : values) {
+                    Include parsed = include(type, include, rawName.contains(":"), true, lenient);
+                    if (parsed != null) {
+                        plan.revIncludes.add(parsed);
+                        plan.applied.computeIfAbsent(rawName, k -> new ArrayList<>()).add(include);
+                    }
+                }
+            }
+            case "_format", "_pretty", "_elements" -> {
+                // Applied by the response writer.
+            }
+            default -> {
+                if (!lenient) {
+                    throw new InvalidRequestException("Unsupported result parameter '"
+                            + ContentNegotiation.sanitize(rawName) + "'");
+                }
+            }
+        }
+    }
+
+    private Sort sort(String type, String value, boolean lenient) {
+        String[] keys = value.split(",");
+        String key = keys[0].trim();
+        boolean ascending = !key.startsWith("-");
+        String name = ascending ? key : key.substring(1);
+        if (keys.length > 1 || name.isEmpty()) {
+            return rejectSort(value, lenient, "sort by one parameter at a time");
+        }
+        if (name.equals("_lastUpdated")) {
+            return new Sort(name, ascending, new Sql().add("r.last_updated"));
+        }
+        SearchParameters.Param param = parameters.find(type, name).orElse(null);
+        if (param == null || !param.indexed() || param.type() != RestSearchParameterTypeEnum.DATE) {
+            return rejectSort(value, lenient, "sorting is supported by _lastUpdated and date parameters");
+        }
+        // Ascending sorts by the earliest value, descending by the latest; resources without one come last.
+        Sql sortKey = ascending
+                ? new Sql().add("COALESCE((SELECT MIN(s.low_ms) FROM idx_date s WHERE s.res_pid = r.pid AND s.param = ?),"
+                        + " ?)", name, IndexValues.OPEN_HIGH)
+                : new Sql().add("COALESCE((SELECT MAX(s.high_ms) FROM idx_date s WHERE s.res_pid = r.pid AND"
+                        + " s.param = ?), ?)", name, IndexValues.OPEN_LOW);
+        return new Sort(name, ascending, sortKey);
+    }
+
+    private static Sort rejectSort(String value, boolean lenient, String why) {
+        if (lenient) {
+            return null;
+        }
+        throw new InvalidRequestException("Unsupported _sort '" + ContentNegotiation.sanitize(value) + "': " + why);
+    }
+
+    private Include include(String type, String value, boolean iterate, boolean reverse, boolean lenient) {
+        String spec = value.trim();
+        if (!reverse && spec.equals("*")) {
+            return new Include(type, "*", null, iterate);
+        }
+        String[] parts = spec.split(":");
+        String problem = null;
+        if (parts.length < 2 || parts.length > 3 || !context.getResourceTypes().contains(parts[0])) {
+            problem = "use SourceType:parameter[:TargetType]";
+        } else if (!reverse && !iterate && !parts[0].equals(type)) {
+            problem = "_include must start with the searched type " + type;
+        } else {
+            SearchParameters.Param param = parameters.find(parts[0], parts[1]).orElse(null);
+            if (param == null || !param.indexed() || param.type() != RestSearchParameterTypeEnum.REFERENCE) {
+                problem = parts[1] + " is not a reference parameter of " + parts[0];
+            } else if (parts.length == 3 && !context.getResourceTypes().contains(parts[2])) {
+                problem = parts[2] + " is not a resource type";
+            }
+        }
+        if (problem != null) {
+            if (lenient) {
+                return null;
+            }
+            throw new InvalidRequestException("Unsupported " + (reverse ? "_revinclude" : "_include") + " '"
+                    + ContentNegotiation.sanitize(spec) + "': " + problem);
+        }
+        return new Include(parts[0], parts[1], parts.length == 3 ? parts[2] : null, iterate);
+    }
+
+    private int pageSize(String value) {
         try {
-            int requested = Integer.parseInt(values.get(0).trim());
+            int requested = Integer.parseInt(value);
             if (requested < 0) {
                 throw new NumberFormatException();
             }
@@ -101,5 +373,263 @@ public class SearchService {
         } catch (NumberFormatException e) {
             throw new InvalidRequestException("_count must be a non-negative whole number");
         }
+    }
+
+    /**
+     * Resources in the compartment: the compartment's own resource, or one whose compartment-membership
+     * reference parameters (as the R4 CompartmentDefinition gives them) point at it.
+     */
+    private Sql compartment(String type, SearchRequest.Compartment compartment) {
+        List<String> membership = parameters.of(type).indexed().stream()
+                .filter(p -> p.type() == RestSearchParameterTypeEnum.REFERENCE
+                        && p.compartments().contains(compartment.type()))
+                .map(SearchParameters.Param::name).toList();
+        Sql sql = new Sql().add("(");
+        if (type.equals(compartment.type())) {
+            sql.add("r.res_id = ?", compartment.id());
+        } else if (membership.isEmpty()) {
+            sql.add("1 = 0");
+        }
+        if (!membership.isEmpty()) {
+            sql.add(type.equals(compartment.type()) ? " OR " : "")
+                    .add("r.pid IN (SELECT c.res_pid FROM idx_reference c WHERE c.res_type = ? AND c.param IN ", type)
+                    .in(membership)
+                    .add(" AND c.target_type = ? AND c.target_id = ?)", compartment.type(), compartment.id());
+        }
+        return sql.add(")");
+    }
+
+    private static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    private List<Row> page(Connection connection, String type, Plan plan, Cursor cursor, boolean forward)
+            throws SQLException {
+        Sql key = plan.sort == null ? new Sql().add("r.pid") : plan.sort.key();
+        boolean ascending = (plan.sort == null || plan.sort.ascending()) == forward;
+        Sql sql = new Sql().add("SELECT " + COLUMNS + ", ").add(key).add(" AS sort_key FROM resource r"
+                + " WHERE r.res_type = ? AND r.deleted = FALSE", type).add(plan.where);
+        if (cursor != null) {
+            String after = ascending ? " > " : " < ";
+            sql.add(" AND r.pid <= ?", cursor.snapshot())
+                    .add(" AND (").add(key).add(after + "?", cursor.key())
+                    .add(" OR (").add(key).add(" = ? AND r.pid" + after + "?))", cursor.key(), cursor.pid());
+        }
+        String direction = ascending ? " ASC" : " DESC";
+        sql.add(" ORDER BY sort_key" + direction + ", r.pid" + direction + " LIMIT ?", plan.count + 1);
+        return rows(connection, sql);
+    }
+
+    private long count(Connection connection, String type, Plan plan, Long snapshot) throws SQLException {
+        Sql sql = new Sql().add("SELECT COUNT(*) FROM resource r WHERE r.res_type = ? AND r.deleted = FALSE", type)
+                .add(plan.where);
+        if (snapshot != null) {
+            sql.add(" AND r.pid <= ?", snapshot);
+        }
+        try (PreparedStatement statement = sql.prepare(connection); ResultSet result = statement.executeQuery()) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static long maxPid(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT MAX(pid) FROM resource");
+                ResultSet result = statement.executeQuery()) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static List<Row> rows(Connection connection, Sql sql) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement statement = sql.prepare(connection); ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                rows.add(new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4),
+                        result.getLong(5), result.getString(6), result.getLong(7)));
+            }
+        }
+        return rows;
+    }
+
+    /** _include and _revinclude (with :iterate up to a few rounds), deduplicated and bounded. */
+    private List<Row> includes(Connection connection, Plan plan, List<Row> matches, Set<Long> seen,
+            SearchRequest.Compartment compartment) throws SQLException {
+        if (plan.includes.isEmpty() && plan.revIncludes.isEmpty() || matches.isEmpty()) {
+            return List.of();
+        }
+        List<Row> included = new ArrayList<>();
+        List<Row> sources = matches;
+        boolean firstRound = true;
+        for (int round = 0; round < 4 && !sources.isEmpty() && included.size() < MAX_INCLUDES; round++) {
+            List<Row> found = new ArrayList<>();
+            for (Include include : plan.includes) {
+                if (firstRound || include.iterate()) {
+                    found.addAll(forward(connection, include, sources, seen, compartment,
+                            MAX_INCLUDES - included.size() - found.size()));
+                }
+            }
+            for (Include include : plan.revIncludes) {
+                if (firstRound || include.iterate()) {
+                    found.addAll(reverse(connection, include, sources, seen, compartment,
+                            MAX_INCLUDES - included.size() - found.size()));
+                }
+            }
+            included.addAll(found);
+            sources = found;
+            firstRound = false;
+        }
+        return included.size() > MAX_INCLUDES ? included.subList(0, MAX_INCLUDES) : included;
+    }
+
+    private List<Row> forward(Connection connection, Include include, List<Row> sources, Set<Long> seen,
+            SearchRequest.Compartment compartment, int budget) throws SQLException {
+        List<Long> sourcePids = sources.stream()
+                .filter(row -> include.param().equals("*") || row.type().equals(include.sourceType()))
+                .map(Row::pid).toList();
+        if (sourcePids.isEmpty() || budget <= 0) {
+            return List.of();
+        }
+        Sql targets = new Sql().add("SELECT DISTINCT x.target_type, x.target_id FROM idx_reference x WHERE x.res_pid IN ")
+                .in(sourcePids).add(" AND x.target_id IS NOT NULL");
+        if (!include.param().equals("*")) {
+            targets.add(" AND x.param = ?", include.param());
+        }
+        if (include.targetType() != null) {
+            targets.add(" AND x.target_type = ?", include.targetType());
+        }
+        Map<String, Set<String>> idsByType = new TreeMap<>();
+        try (PreparedStatement statement = targets.prepare(connection); ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                idsByType.computeIfAbsent(result.getString(1), k -> new LinkedHashSet<>()).add(result.getString(2));
+            }
+        }
+        List<Row> found = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> entry : idsByType.entrySet()) {
+            if (!context.getResourceTypes().contains(entry.getKey())) {
+                continue;
+            }
+            Sql sql = new Sql().add("SELECT " + COLUMNS + ", r.pid FROM resource r WHERE r.res_type = ?"
+                    + " AND r.deleted = FALSE AND r.res_id IN ", entry.getKey()).in(entry.getValue());
+            if (compartment != null) {
+                sql.add(" AND ").add(compartment(entry.getKey(), compartment));
+            }
+            sql.add(" ORDER BY r.pid LIMIT ?", budget + seen.size());
+            collect(rows(connection, sql), seen, found, budget);
+        }
+        return found;
+    }
+
+    private List<Row> reverse(Connection connection, Include include, List<Row> sources, Set<Long> seen,
+            SearchRequest.Compartment compartment, int budget) throws SQLException {
+        SearchParameters.Param param = parameters.find(include.sourceType(), include.param()).orElseThrow();
+        Map<String, List<String>> idsByType = new TreeMap<>();
+        for (Row row : sources) {
+            boolean targetAllowed = param.targets().isEmpty() || param.targets().contains(row.type());
+            if (targetAllowed && (include.targetType() == null || include.targetType().equals(row.type()))) {
+                idsByType.computeIfAbsent(row.type(), k -> new ArrayList<>()).add(row.id());
+            }
+        }
+        List<Row> found = new ArrayList<>();
+        for (Map.Entry<String, List<String>> entry : idsByType.entrySet()) {
+            if (budget - found.size() <= 0) {
+                break;
+            }
+            Sql sql = new Sql().add("SELECT " + COLUMNS + ", r.pid FROM resource r WHERE r.res_type = ?"
+                            + " AND r.deleted = FALSE AND r.pid IN (SELECT x.res_pid FROM idx_reference x"
+                            + " WHERE x.res_type = ? AND x.param = ? AND x.target_type = ? AND x.target_id IN ",
+                    include.sourceType(), include.sourceType(), include.param(), entry.getKey())
+                    .in(entry.getValue()).add(")");
+            if (compartment != null) {
+                sql.add(" AND ").add(compartment(include.sourceType(), compartment));
+            }
+            sql.add(" ORDER BY r.pid LIMIT ?", budget - found.size() + seen.size());
+            collect(rows(connection, sql), seen, found, budget);
+        }
+        return found;
+    }
+
+    private static void collect(List<Row> rows, Set<Long> seen, List<Row> found, int budget) {
+        for (Row row : rows) {
+            if (found.size() >= budget) {
+                return;
+            }
+            if (seen.add(row.pid())) {
+                found.add(row);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ bundle
+
+    private void addEntry(Bundle bundle, String base, Row row, Bundle.SearchEntryMode mode) {
+        Resource resource = (Resource) context.newJsonParser().parseResource(row.json());
+        bundle.addEntry().setFullUrl(base + "/" + row.type() + "/" + row.id())
+                .setResource(resource)
+                .getSearch().setMode(mode);
+    }
+
+    /** A link to this search: the parameters that were applied, plus the page position when there is one. */
+    private static String link(String base, String type, Map<String, List<String>> applied, Cursor cursor) {
+        StringBuilder url = new StringBuilder(base).append('/').append(type);
+        char separator = '?';
+        for (Map.Entry<String, List<String>> entry : applied.entrySet()) {
+            for (String value : entry.getValue()) {
+                url.append(separator).append(encode(entry.getKey())).append('=').append(encode(value));
+                separator = '&';
+            }
+        }
+        if (cursor != null) {
+            url.append(separator).append("_cursor=").append(cursor.encode());
+        }
+        return url.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":")
+                .replace("%7C", "|").replace("%2C", ",").replace("%2F", "/");
+    }
+
+    // ------------------------------------------------------------------ capability
+
+    /** The parameters the CapabilityStatement declares for a type: every one this server can search by. */
+    public List<SearchParameterInfo> supportedParameters(String type) {
+        List<SearchParameterInfo> supported = new ArrayList<>();
+        for (SearchParameters.Param param : parameters.all(type)) {
+            if (param.indexed() || SearchParameters.RESOURCE_COLUMNS.contains(param.name())) {
+                supported.add(new SearchParameterInfo(param.name(),
+                        SearchParamType.fromCode(param.type().getCode()), param.uri(), param.description()));
+            }
+        }
+        return supported;
+    }
+
+    /** The _include values a search of {@code type} accepts. */
+    public List<String> includes(String type) {
+        List<String> includes = new ArrayList<>();
+        includes.add("*");
+        for (SearchParameters.Param param : parameters.of(type).indexed()) {
+            if (param.type() == RestSearchParameterTypeEnum.REFERENCE) {
+                includes.add(type + ":" + param.name());
+            }
+        }
+        return includes;
+    }
+
+    /** The _revinclude values a search of {@code type} accepts: every reference parameter that can point at it. */
+    public List<String> revIncludes(String type) {
+        return revIncludes.computeIfAbsent(type, target -> {
+            List<String> result = new ArrayList<>();
+            for (String source : new java.util.TreeSet<>(context.getResourceTypes())) {
+                for (SearchParameters.Param param : parameters.of(source).indexed()) {
+                    if (param.type() == RestSearchParameterTypeEnum.REFERENCE
+                            && (param.targets().isEmpty() || param.targets().contains(target))) {
+                        result.add(source + ":" + param.name());
+                    }
+                }
+            }
+            return List.copyOf(result);
+        });
     }
 }

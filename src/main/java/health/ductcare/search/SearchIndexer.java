@@ -1,0 +1,363 @@
+package health.ductcare.search;
+
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import health.ductcare.store.ResourceIndexer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import org.hibernate.Session;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Enumeration;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Money;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Timing;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the index rows of a resource: every indexed R4 search parameter of its type is evaluated with its
+ * FHIRPath expression and the values go to the index table of the parameter's type, in JDBC batches on the
+ * writing transaction's connection.
+ */
+@ApplicationScoped
+public class SearchIndexer implements ResourceIndexer {
+
+    private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
+    private static final String[] TABLES = {"idx_token", "idx_string", "idx_date", "idx_reference", "idx_quantity",
+            "idx_number", "idx_uri"};
+
+    private final EntityManager entityManager;
+    private final SearchParameters parameters;
+
+    public SearchIndexer(EntityManager entityManager, SearchParameters parameters) {
+        this.entityManager = entityManager;
+        this.parameters = parameters;
+    }
+
+    record TokenRow(String param, String system, String code, String display) {
+    }
+
+    record StringRow(String param, String normalized, String exact) {
+    }
+
+    record DateRow(String param, long low, long high) {
+    }
+
+    record ReferenceRow(String param, String targetType, String targetId, String url) {
+    }
+
+    record QuantityRow(String param, BigDecimal amount, String system, String code) {
+    }
+
+    record NumberRow(String param, BigDecimal amount) {
+    }
+
+    record UriRow(String param, String uri) {
+    }
+
+    /** Every index value of one resource. */
+    static final class Rows {
+        final List<TokenRow> tokens = new ArrayList<>();
+        final List<StringRow> strings = new ArrayList<>();
+        final List<DateRow> dates = new ArrayList<>();
+        final List<ReferenceRow> references = new ArrayList<>();
+        final List<QuantityRow> quantities = new ArrayList<>();
+        final List<NumberRow> numbers = new ArrayList<>();
+        final List<UriRow> uris = new ArrayList<>();
+    }
+
+    @Override
+    public void index(long pid, String type, IBaseResource resource) {
+        Rows rows = extract(type, resource);
+        // A first version has no rows yet, so creates skip the deletes.
+        boolean firstVersion = "1".equals(resource.getMeta().getVersionId());
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            if (!firstVersion) {
+                deleteRows(connection, pid);
+            }
+            insertRows(connection, pid, type, rows);
+        });
+    }
+
+    @Override
+    public void remove(long pid) {
+        entityManager.unwrap(Session.class).doWork(connection -> deleteRows(connection, pid));
+    }
+
+    Rows extract(String type, IBaseResource resource) {
+        Rows rows = new Rows();
+        for (SearchParameters.Param param : parameters.of(type).indexed()) {
+            List<IBase> values;
+            try {
+                values = parameters.fhirPath().evaluate(resource, param.expression(), IBase.class);
+            } catch (RuntimeException e) {
+                // The expression failed on this resource's shape; the other parameters still index.
+                LOG.debugf("Search parameter %s.%s could not be evaluated: %s", type, param.name(),
+                        e.getClass().getSimpleName());
+                continue;
+            }
+            for (IBase value : values) {
+                add(rows, param, value);
+            }
+        }
+        return rows;
+    }
+
+    private static void add(Rows rows, SearchParameters.Param param, IBase value) {
+        String name = param.name();
+        RestSearchParameterTypeEnum type = param.type();
+        switch (type) {
+            case TOKEN -> addToken(rows, name, value);
+            case STRING -> addString(rows, name, value);
+            case DATE -> addDate(rows, name, value);
+            case REFERENCE -> addReference(rows, name, value);
+            case QUANTITY -> addQuantity(rows, name, value);
+            case NUMBER -> addNumber(rows, name, value);
+            case URI -> {
+                if (value instanceof IPrimitiveType<?> primitive && primitive.getValueAsString() != null) {
+                    rows.uris.add(new UriRow(name, IndexValues.truncate(primitive.getValueAsString())));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void addToken(Rows rows, String name, IBase value) {
+        if (value instanceof Identifier identifier) {
+            if (identifier.hasValue() || identifier.hasSystem()) {
+                rows.tokens.add(token(name, identifier.getSystem(), identifier.getValue(),
+                        identifier.hasType() ? identifier.getType().getText() : null));
+            }
+        } else if (value instanceof CodeableConcept concept) {
+            for (Coding coding : concept.getCoding()) {
+                addToken(rows, name, coding);
+            }
+            if (concept.hasText()) {
+                rows.tokens.add(token(name, null, null, concept.getText()));
+            }
+        } else if (value instanceof Coding coding) {
+            if (coding.hasCode() || coding.hasSystem() || coding.hasDisplay()) {
+                rows.tokens.add(token(name, coding.getSystem(), coding.getCode(), coding.getDisplay()));
+            }
+        } else if (value instanceof ContactPoint contact) {
+            if (contact.hasValue()) {
+                rows.tokens.add(token(name, contact.hasSystem() ? contact.getSystem().toCode() : null,
+                        contact.getValue(), null));
+            }
+        } else if (value instanceof Enumeration<?> enumeration) {
+            if (enumeration.getValueAsString() != null) {
+                rows.tokens.add(token(name, enumeration.getSystem(), enumeration.getValueAsString(), null));
+            }
+        } else if (value instanceof IPrimitiveType<?> primitive && primitive.getValueAsString() != null) {
+            rows.tokens.add(token(name, null, primitive.getValueAsString(), null));
+        }
+    }
+
+    private static TokenRow token(String name, String system, String code, String display) {
+        return new TokenRow(name, IndexValues.truncate(system), IndexValues.truncate(code),
+                display == null ? null : IndexValues.normalize(display));
+    }
+
+    private static void addString(Rows rows, String name, IBase value) {
+        if (value instanceof HumanName human) {
+            addText(rows, name, human.getFamily());
+            human.getGiven().forEach(v -> addText(rows, name, v.getValue()));
+            human.getPrefix().forEach(v -> addText(rows, name, v.getValue()));
+            human.getSuffix().forEach(v -> addText(rows, name, v.getValue()));
+            addText(rows, name, human.getText());
+        } else if (value instanceof Address address) {
+            address.getLine().forEach(v -> addText(rows, name, v.getValue()));
+            addText(rows, name, address.getCity());
+            addText(rows, name, address.getDistrict());
+            addText(rows, name, address.getState());
+            addText(rows, name, address.getPostalCode());
+            addText(rows, name, address.getCountry());
+            addText(rows, name, address.getText());
+        } else if (value instanceof IPrimitiveType<?> primitive) {
+            addText(rows, name, primitive.getValueAsString());
+        }
+    }
+
+    private static void addText(Rows rows, String name, String text) {
+        if (text != null && !text.isBlank()) {
+            rows.strings.add(new StringRow(name, IndexValues.normalize(text), IndexValues.truncate(text)));
+        }
+    }
+
+    private static void addDate(Rows rows, String name, IBase value) {
+        IndexValues.Range range = null;
+        if (value instanceof BaseDateTimeType date) {
+            range = IndexValues.range(date);
+        } else if (value instanceof Period period) {
+            range = IndexValues.range(period);
+        } else if (value instanceof Timing timing) {
+            range = IndexValues.range(timing);
+        }
+        if (range != null) {
+            rows.dates.add(new DateRow(name, range.low(), range.high()));
+        }
+    }
+
+    private static void addReference(Rows rows, String name, IBase value) {
+        String reference;
+        if (value instanceof Reference ref) {
+            reference = ref.getReference();
+        } else if (value instanceof IPrimitiveType<?> canonical) {
+            reference = canonical.getValueAsString();
+        } else {
+            return;
+        }
+        if (reference == null || reference.isBlank() || reference.startsWith("#")) {
+            return;
+        }
+        ReferenceValue parsed = ReferenceValue.parse(reference);
+        rows.references.add(new ReferenceRow(name, parsed.type(), parsed.id(), parsed.url()));
+    }
+
+    private static void addQuantity(Rows rows, String name, IBase value) {
+        if (value instanceof Quantity quantity && quantity.hasValue()) {
+            rows.quantities.add(new QuantityRow(name, quantity.getValue(), IndexValues.truncate(quantity.getSystem()),
+                    IndexValues.truncate(quantity.hasCode() ? quantity.getCode() : quantity.getUnit())));
+        } else if (value instanceof Money money && money.hasValue()) {
+            rows.quantities.add(new QuantityRow(name, money.getValue(), "urn:iso:std:iso:4217", money.getCurrency()));
+        }
+    }
+
+    private static void addNumber(Rows rows, String name, IBase value) {
+        if (value instanceof DecimalType decimal && decimal.getValue() != null) {
+            rows.numbers.add(new NumberRow(name, decimal.getValue()));
+        } else if (value instanceof IntegerType integer && integer.getValue() != null) {
+            rows.numbers.add(new NumberRow(name, BigDecimal.valueOf(integer.getValue())));
+        }
+    }
+
+    private static void deleteRows(Connection connection, long pid) throws SQLException {
+        for (String table : TABLES) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE res_pid = ?")) {
+                delete.setLong(1, pid);
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    private static void insertRows(Connection connection, long pid, String type, Rows rows) throws SQLException {
+        if (!rows.tokens.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO idx_token (res_pid, res_type, param, sys, code, display) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (TokenRow row : rows.tokens) {
+                    keys(insert, pid, type, row.param());
+                    text(insert, 4, row.system());
+                    text(insert, 5, row.code());
+                    text(insert, 6, row.display());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!rows.strings.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO idx_string (res_pid, res_type, param, value_norm, value_exact) VALUES (?, ?, ?, ?, ?)")) {
+                for (StringRow row : rows.strings) {
+                    keys(insert, pid, type, row.param());
+                    insert.setString(4, row.normalized());
+                    insert.setString(5, row.exact());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!rows.dates.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO idx_date (res_pid, res_type, param, low_ms, high_ms) VALUES (?, ?, ?, ?, ?)")) {
+                for (DateRow row : rows.dates) {
+                    keys(insert, pid, type, row.param());
+                    insert.setLong(4, row.low());
+                    insert.setLong(5, row.high());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!rows.references.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO idx_reference (res_pid, res_type,"
+                    + " param, target_type, target_id, target_url) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (ReferenceRow row : rows.references) {
+                    keys(insert, pid, type, row.param());
+                    text(insert, 4, row.targetType());
+                    text(insert, 5, row.targetId());
+                    text(insert, 6, row.url());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!rows.quantities.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO idx_quantity (res_pid, res_type, param, amount, sys, code) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (QuantityRow row : rows.quantities) {
+                    keys(insert, pid, type, row.param());
+                    insert.setBigDecimal(4, row.amount());
+                    text(insert, 5, row.system());
+                    text(insert, 6, row.code());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!rows.numbers.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO idx_number (res_pid, res_type, param, amount) VALUES (?, ?, ?, ?)")) {
+                for (NumberRow row : rows.numbers) {
+                    keys(insert, pid, type, row.param());
+                    insert.setBigDecimal(4, row.amount());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!rows.uris.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO idx_uri (res_pid, res_type, param, uri) VALUES (?, ?, ?, ?)")) {
+                for (UriRow row : rows.uris) {
+                    keys(insert, pid, type, row.param());
+                    insert.setString(4, row.uri());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+    }
+
+    private static void keys(PreparedStatement statement, long pid, String type, String param) throws SQLException {
+        statement.setLong(1, pid);
+        statement.setString(2, type);
+        statement.setString(3, param);
+    }
+
+    private static void text(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+}

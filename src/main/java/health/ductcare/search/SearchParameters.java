@@ -1,0 +1,142 @@
+package health.ductcare.search;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.fhirpath.IFhirPath;
+import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import jakarta.inject.Singleton;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.jboss.logging.Logger;
+
+/**
+ * The R4 search parameters HAPI ships for every resource type, with their FHIRPath expressions parsed once.
+ * Index extraction and query building both read from here, so what is indexed is what can be searched.
+ */
+@Singleton
+public class SearchParameters {
+
+    private static final Logger LOG = Logger.getLogger(SearchParameters.class);
+
+    /** Parameter types that have an index table. */
+    static final Set<RestSearchParameterTypeEnum> INDEXED = Set.of(RestSearchParameterTypeEnum.TOKEN,
+            RestSearchParameterTypeEnum.STRING, RestSearchParameterTypeEnum.DATE, RestSearchParameterTypeEnum.REFERENCE,
+            RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.URI);
+
+    /** Parameters served from the resource table itself, not from an index table. */
+    static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
+
+    /**
+     * One searchable parameter of one type. {@code expression} is null for the resource-table parameters
+     * and for those HAPI's FHIRPath engine cannot parse (they are then unsupported).
+     */
+    public record Param(String name, RestSearchParameterTypeEnum type, String uri, String description,
+            IFhirPath.IParsedExpression expression, Set<String> targets, Set<String> compartments) {
+
+        public boolean indexed() {
+            return expression != null && INDEXED.contains(type);
+        }
+
+        public boolean inPatientCompartment() {
+            return compartments.contains("Patient");
+        }
+    }
+
+    /** All parameters of a type by name; {@code indexed} are those that get index rows. */
+    public record TypeParams(Map<String, Param> all, List<Param> indexed, List<Param> patientCompartment) {
+    }
+
+    private final FhirContext context;
+    private final IFhirPath fhirPath;
+    private final Map<String, TypeParams> byType = new ConcurrentHashMap<>();
+
+    public SearchParameters(FhirContext context) {
+        this.context = context;
+        this.fhirPath = context.newFhirPath();
+        // resolve() in expressions like "Condition.subject.where(resolve() is Patient)" only needs the type
+        // of the target, which the reference itself names: answer with an empty resource of that type.
+        this.fhirPath.setEvaluationContext(new IFhirPathEvaluationContext() {
+            @Override
+            public IBase resolveReference(IIdType reference, IBase referenceContext) {
+                String targetType = reference == null ? null : reference.getResourceType();
+                if (targetType == null || !context.getResourceTypes().contains(targetType)) {
+                    return null;
+                }
+                IBaseResource target = context.getResourceDefinition(targetType).newInstance();
+                target.setId(reference.toUnqualifiedVersionless());
+                return target;
+            }
+        });
+    }
+
+    IFhirPath fhirPath() {
+        return fhirPath;
+    }
+
+    public TypeParams of(String type) {
+        return byType.computeIfAbsent(type, this::load);
+    }
+
+    public Optional<Param> find(String type, String name) {
+        return Optional.ofNullable(of(type).all().get(name));
+    }
+
+    public Collection<Param> all(String type) {
+        return of(type).all().values();
+    }
+
+    private TypeParams load(String type) {
+        RuntimeResourceDefinition definition = context.getResourceDefinition(type);
+        Map<String, Param> all = new LinkedHashMap<>();
+        all.put("_id", new Param("_id", RestSearchParameterTypeEnum.TOKEN,
+                "http://hl7.org/fhir/SearchParameter/Resource-id", "Logical id of this artifact", null, Set.of(),
+                Set.of()));
+        all.put("_lastUpdated", new Param("_lastUpdated", RestSearchParameterTypeEnum.DATE,
+                "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated", "When the resource version last changed",
+                null, Set.of(), Set.of()));
+        for (RuntimeSearchParam parameter : definition.getSearchParams()) {
+            String name = parameter.getName();
+            if (RESOURCE_COLUMNS.contains(name)) {
+                continue;
+            }
+            IFhirPath.IParsedExpression expression = null;
+            if (INDEXED.contains(parameter.getParamType())) {
+                expression = parse(type, parameter);
+            }
+            all.put(name, new Param(name, parameter.getParamType(), parameter.getUri(), parameter.getDescription(),
+                    expression, parameter.getTargets() == null ? Set.of() : Set.copyOf(parameter.getTargets()),
+                    parameter.getProvidesMembershipInCompartments() == null ? Set.of()
+                            : Set.copyOf(parameter.getProvidesMembershipInCompartments())));
+        }
+        List<Param> indexed = all.values().stream().filter(Param::indexed).toList();
+        List<Param> compartment = indexed.stream()
+                .filter(p -> p.type() == RestSearchParameterTypeEnum.REFERENCE && p.inPatientCompartment())
+                .toList();
+        return new TypeParams(java.util.Collections.unmodifiableMap(all), indexed, compartment);
+    }
+
+    private IFhirPath.IParsedExpression parse(String type, RuntimeSearchParam parameter) {
+        List<String> paths = parameter.getPathsSplitForResourceType(type);
+        if (paths == null || paths.isEmpty()) {
+            return null;
+        }
+        String expression = String.join(" | ", paths);
+        try {
+            return fhirPath.parse(expression);
+        } catch (Exception e) {
+            LOG.debugf("Search parameter %s.%s is not indexed: its expression does not parse (%s)", type,
+                    parameter.getName(), e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package health.ductcare.search;
+
+import static health.ductcare.search.SearchSupport.FHIR_JSON;
+import static health.ductcare.search.SearchSupport.create;
+import static health.ductcare.search.SearchSupport.matchIds;
+import static health.ductcare.search.SearchSupport.unique;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Keyset paging: stable while other clients write, with next and previous links that carry their position. */
+@QuarkusTest
+class SearchPagingTest {
+
+    private static String observation(String code, String effective) {
+        return create("Observation", """
+                {"resourceType": "Observation", "status": "final",
+                 "code": {"coding": [{"system": "urn:test:paging", "code": "%s"}]},
+                 "subject": {"reference": "Patient/paging"},
+                 "effectiveDateTime": "%s"}""".formatted(code, effective));
+    }
+
+    private static String link(Response page, String relation) {
+        return page.path("link.find { it.relation == '" + relation + "' }.url");
+    }
+
+    @Test
+    void pagesAcrossThreePlusPagesWhileOthersWriteWithoutDropsOrRepeats() throws Exception {
+        String code = "page-" + unique();
+        List<String> created = new ArrayList<>();
+        for (int day = 1; day <= 7; day++) {
+            created.add(observation(code, "2025-04-0" + day + "T08:00:00Z"));
+        }
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<Integer> concurrentWrites = writer.submit(() -> {
+            int written = 0;
+            while (writing.get() && written < 40) {
+                // same code, so each new one matches the search; plus an unrelated one
+                observation(code, "2025-04-0" + (1 + written % 7) + "T09:00:00Z");
+                observation("other-" + code, "2025-04-01T09:00:00Z");
+                written++;
+            }
+            return written;
+        });
+        try {
+            List<String> seen = new ArrayList<>();
+            List<String> pageUrls = new ArrayList<>();
+            Response page = given().accept(FHIR_JSON).get("/fhir/Observation?code=" + code + "&_count=2");
+            int total = page.path("total");
+            assertThat(total).isGreaterThanOrEqualTo(7);
+            seen.addAll(matchIds(page));
+            int pages = 1;
+            String next = link(page, "next");
+            while (next != null) {
+                pageUrls.add(next);
+                Thread.sleep(50); // let the writer get in between pages
+                page = given().accept(FHIR_JSON).get(next);
+                assertThat((Integer) page.path("total")).isEqualTo(total); // the snapshot does not move
+                seen.addAll(matchIds(page));
+                assertThat(link(page, "previous")).isNotNull();
+                next = link(page, "next");
+                pages++;
+            }
+            assertThat(pages).isGreaterThanOrEqualTo(4);
+            assertThat(seen).doesNotHaveDuplicates().hasSize(total).containsAll(created);
+
+            // walking back with the previous links gives the same pages in reverse
+            String previous = link(page, "previous");
+            List<String> backwards = new ArrayList<>(matchIds(page));
+            while (previous != null) {
+                Response earlier = given().accept(FHIR_JSON).get(previous);
+                List<String> ids = matchIds(earlier);
+                backwards.addAll(0, ids);
+                previous = link(earlier, "previous");
+            }
+            assertThat(backwards).isEqualTo(seen);
+            // a page link is stateless: it answers the same later, after more writes
+            List<String> again = matchIds(given().accept(FHIR_JSON).get(pageUrls.get(0)));
+            assertThat(again).isEqualTo(seen.subList(2, 4));
+        } finally {
+            writing.set(false);
+            assertThat(concurrentWrites.get(60, TimeUnit.SECONDS)).isPositive();
+            writer.shutdown();
+        }
+    }
+
+    @Test
+    void pagesInDateOrderDescending() {
+        String code = "sorted-" + unique();
+        List<String> byDate = new ArrayList<>();
+        for (int day = 1; day <= 5; day++) {
+            byDate.add(0, observation(code, "2025-05-0" + day + "T08:00:00Z"));
+        }
+        List<String> seen = new ArrayList<>();
+        String url = "/fhir/Observation?code=" + code + "&_sort=-date&_count=2";
+        while (url != null) {
+            Response page = given().accept(FHIR_JSON).get(url);
+            seen.addAll(matchIds(page));
+            url = link(page, "next");
+        }
+        assertThat(seen).isEqualTo(byDate);
+    }
+
+    @Test
+    void defaultAndMaximumPageSize() {
+        String code = "size-" + unique();
+        for (int i = 0; i < 23; i++) {
+            observation(code, "2025-06-01T08:00:00Z");
+        }
+        Response first = given().accept(FHIR_JSON).get("/fhir/Observation?code=" + code);
+        assertThat(matchIds(first)).hasSize(20);
+        assertThat((Integer) first.path("total")).isEqualTo(23);
+        Response capped = given().accept(FHIR_JSON).get("/fhir/Observation?code=" + code + "&_count=5000");
+        assertThat(matchIds(capped)).hasSize(23);
+        assertThat(link(capped, "self")).contains("_count=1000");
+        given().accept(FHIR_JSON).get("/fhir/Observation?code=" + code + "&_cursor=garbage")
+                .then().statusCode(400);
+    }
+}
