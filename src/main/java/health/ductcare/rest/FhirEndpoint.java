@@ -419,7 +419,7 @@ public class FhirEndpoint {
     // ---------------------------------------------------------------- operations
 
     @POST
-    @Path(TYPE + "/{operation: \\$[A-Za-z][A-Za-z0-9\\-]*}")
+    @Path(TYPE + "/{operation: (\\$|%24)[A-Za-z][A-Za-z0-9\\-]*}")
     public Response typeOperation(@PathParam("type") String type, @PathParam("operation") String operation,
             byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
         types.requireKnown(type);
@@ -434,7 +434,7 @@ public class FhirEndpoint {
     }
 
     @POST
-    @Path(TYPE + "/" + ID + "/{operation: \\$[A-Za-z][A-Za-z0-9\\-]*}")
+    @Path(TYPE + "/" + ID + "/{operation: (\\$|%24)[A-Za-z][A-Za-z0-9\\-]*}")
     public Response instanceOperation(@PathParam("type") String type, @PathParam("id") String id,
             @PathParam("operation") String operation, byte[] body, @Context HttpHeaders headers,
             @Context UriInfo uri) {

@@ -126,7 +126,7 @@ class CarePlanFlowTest {
         assertThat(start(plan, "s1-moist-heat")).isEqualTo("2025-03-03T09:50:00Z");
         assertThat(end(plan, "s1-moist-heat")).isEqualTo("2025-03-03T10:00:00Z");
         assertThat(start(plan, "s1-ultrasound")).isEqualTo("2025-03-03T10:00:00Z");
-        assertThat(start(plan, "s1-trial-feed-or-pump")).isEqualTo(end(plan, "s1-postural-exercises-hydration"));
+        assertThat(start(plan, "s1-trial-feed-or-pump")).isEqualTo(end(plan, "s1-postural-exercise-hydration"));
         assertThat(start(plan, "s2-ultrasound")).isEqualTo("2025-03-04T10:00:00Z");
         assertThat(plan.getString("text.status")).isEqualTo("generated");
         assertValid(plan.prettify());

@@ -43,7 +43,7 @@ class OfficialExamplesRoundTripTest {
             if (!TYPES.contains(type)) {
                 continue;
             }
-            Response response = given().contentType("application/fhir+json").body(json).when().post("/fhir/" + type);
+            Response response = given().contentType("application/fhir+json;charset=UTF-8").body(json).when().post("/fhir/" + type);
             if (response.statusCode() == 422) {
                 rejectedByValidator++;
                 continue;
