@@ -9,11 +9,11 @@ import java.util.stream.Collectors;
 
 /**
  * Keeps what already happened: times of activities that started before {@code now}, and statuses a
- * clinician set (anything but not-started/scheduled).
+ * clinician set (anything but the statuses the planner itself sets: not-started, scheduled, on-hold).
  */
 final class PriorActivities {
 
-    private static final Set<String> PLANNER_STATUSES = Set.of("not-started", "scheduled");
+    private static final Set<String> PLANNER_STATUSES = Set.of("not-started", "scheduled", "on-hold");
 
     private final Map<String, PriorActivity> byKey;
     private final Instant now;
@@ -49,7 +49,7 @@ final class PriorActivities {
         PlannedHomeActivity result = planned;
         kept += startedBefore(prior) || isClinicianStatus(prior) ? 1 : 0;
         if (startedBefore(prior)) {
-            result = result.withTimes(prior.start(), planned.end());
+            result = result.withTimes(prior.start(), planned.end() != null ? planned.end() : prior.end());
         }
         if (isClinicianStatus(prior)) {
             result = result.withStatus(prior.status());

@@ -71,6 +71,7 @@ public class FhirExceptionMappers {
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e, HttpHeaders headers, UriInfo uriInfo, RoutingContext routingContext) {
         if (isConcurrentWriteConflict(e)) {
+            LOG.infof("Concurrent write conflict, request id %s: %s", RequestIds.of(routingContext), rootCauseType(e));
             return writer.respond(409, OperationOutcomes.error(IssueType.CONFLICT,
                             "A concurrent write to the same resource won; retry the request"),
                     ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
@@ -97,6 +98,14 @@ public class FhirExceptionMappers {
             }
         }
         return false;
+    }
+
+    private static String rootCauseType(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
     }
 
     private static String cleanMessage(String message) {

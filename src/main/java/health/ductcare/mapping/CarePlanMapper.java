@@ -146,8 +146,11 @@ public final class CarePlanMapper {
             repeat.setFrequency(step.timesPerPeriod());
             setPeriod(repeat, step.period());
             if (h.start() != null) {
-                repeat.setBounds(new Period().setStartElement(FhirTimes.dateTime(h.start()))
-                        .setEndElement(FhirTimes.dateTime(h.end())));
+                Period bounds = new Period().setStartElement(FhirTimes.dateTime(h.start()));
+                if (h.end() != null) {
+                    bounds.setEndElement(FhirTimes.dateTime(h.end()));
+                }
+                repeat.setBounds(bounds);
             } else {
                 detail.setStatusReason(new CodeableConcept().setText("Starts after the first session."));
             }

@@ -23,13 +23,14 @@ public class ResourceStore {
                 .getResultStream().findFirst();
     }
 
-    /** The current row, locked until the transaction ends, so concurrent writers of one resource queue up. */
+    /**
+     * The current row, locked until the transaction ends, so concurrent writers of one resource queue up.
+     * The row is re-read under the lock: an instance this transaction loaded earlier may be stale by then.
+     */
     public Optional<ResourceEntity> findCurrentForUpdate(String type, String id) {
-        return entityManager.createQuery(
-                        "from ResourceEntity r where r.type = :type and r.resourceId = :id", ResourceEntity.class)
-                .setParameter("type", type).setParameter("id", id)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultStream().findFirst();
+        Optional<ResourceEntity> row = findCurrent(type, id);
+        row.ifPresent(entity -> entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE));
+        return row;
     }
 
     public Optional<ResourceVersionEntity> findVersion(String type, String id, int version) {

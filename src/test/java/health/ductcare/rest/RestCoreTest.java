@@ -317,9 +317,12 @@ class RestCoreTest {
     void hospitalFeedTypesAreStoredToo() {
         for (String type : new String[] {"Practitioner", "PractitionerRole", "Organization", "Medication",
                 "AllergyIntolerance"}) {
-            String body = type.equals("AllergyIntolerance")
-                    ? "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"Patient/p1\"}}"
-                    : "{\"resourceType\":\"" + type + "\"}";
+            String body = switch (type) {
+                case "AllergyIntolerance" ->
+                        "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"Patient/p1\"}}";
+                case "Organization" -> "{\"resourceType\":\"Organization\",\"name\":\"Maternity ward\"}";
+                default -> "{\"resourceType\":\"" + type + "\"}";
+            };
             given().contentType(FHIR_JSON).body(body).when().post("/fhir/" + type)
                     .then().statusCode(201).header("Location", startsWith("http"));
         }

@@ -1,0 +1,140 @@
+package health.ductcare.careplan;
+
+import static health.ductcare.careplan.CarePlanFlowTest.cephalexin;
+import static health.ductcare.careplan.CarePlanFlowTest.mastitis;
+import static health.ductcare.careplan.CarePlanFlowTest.newPatient;
+import static health.ductcare.careplan.CarePlanFlowTest.post;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import ca.uhn.fhir.context.FhirContext;
+import health.ductcare.mapping.CarePlanMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import org.hl7.fhir.r4.model.CarePlan;
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Plans follow their inputs through edits, cancellations, re-coding and concurrent feeds. */
+@QuarkusTest
+class CarePlanLifecycleTest {
+
+    private static final String FHIR_JSON = "application/fhir+json";
+
+    static String withId(String body, String id) {
+        return body.replaceFirst("\\{\"resourceType\":\"(\\w+)\",", "{\"resourceType\":\"$1\",\"id\":\"" + id + "\",");
+    }
+
+    @Test
+    void clinicianEditOfAnActivityStatusSurvivesReplanning() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        String plan = given().when().get(planUrl).then().statusCode(200).extract().asString();
+
+        // The therapist records the first ultrasound as done.
+        assertThat(activityStatus(plan, "s1-ultrasound")).isEqualTo("scheduled");
+        String completedBody = replaceActivityStatus(plan, "s1-ultrasound", "completed");
+        given().contentType(FHIR_JSON).body(completedBody).when().put(planUrl).then().statusCode(200);
+
+        // A second antibiotic arrives: the plan is recomputed, the clinician's status stays.
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T13:00:00Z"));
+        String replanned = given().when().get(planUrl).then().statusCode(200).body("meta.versionId", equalTo("4"))
+                .extract().asString();
+        assertThat(activityStatus(replanned, "s1-ultrasound")).isEqualTo("completed");
+        assertThat(activityStatus(replanned, "s1-manual-therapy")).isEqualTo("scheduled");
+    }
+
+    @Test
+    void cancelledAntibioticPutsThePlanBackOnHold() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        String antibiotic = post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        given().when().get(planUrl).then().body("status", equalTo("active"));
+
+        String cancelled = withId(cephalexin(patient, "2025-03-03T12:00:00Z").replace("\"status\":\"active\"",
+                "\"status\":\"cancelled\""), antibiotic);
+        given().contentType(FHIR_JSON).body(cancelled).when().put("/fhir/MedicationRequest/" + antibiotic)
+                .then().statusCode(200);
+        given().when().get(planUrl).then().statusCode(200).body("status", equalTo("on-hold"));
+
+        given().when().delete("/fhir/MedicationRequest/" + antibiotic).then().statusCode(200);
+        given().when().get(planUrl).then().statusCode(200).body("status", equalTo("on-hold"));
+    }
+
+    @Test
+    void recodingAsAbscessRevokesThePlanWithAReferral() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        String abscess = withId(mastitis(patient, "2025-03-03T10:00:00Z", "active")
+                .replace("\"code\":\"1287638006\"", "\"code\":\"10745131000119107\"")
+                .replace("\"code\":\"O91.23\"", "\"code\":\"O91.13\""), condition);
+        given().contentType(FHIR_JSON).body(abscess).when().put("/fhir/Condition/" + condition).then().statusCode(200);
+        given().when().get("/fhir/CarePlan/careplan-" + condition).then().statusCode(200)
+                .body("status", equalTo("revoked"))
+                .body("note.text.join(' ')", containsString("refer"));
+    }
+
+    @Test
+    void concurrentFeedsForOnePatientEndInTheSequentialResult() throws Exception {
+        String patient = newPatient();
+        String first = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String body = i % 2 == 0 ? cephalexin(patient, "2025-03-03T1" + i + ":00:00Z")
+                        : mastitis(patient, "2025-03-0" + (3 + i % 3) + "T09:00:00Z", "active");
+                String type = i % 2 == 0 ? "MedicationRequest" : "Condition";
+                answers.add(pool.submit(() -> given().contentType(FHIR_JSON).body(body).when().post("/fhir/" + type)
+                        .statusCode()));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        JsonPath conditions = new JsonPath(given().queryParam("patient", "Patient/" + patient).queryParam("_count", 100)
+                .when().get("/fhir/Condition").then().statusCode(200).extract().asString());
+        JsonPath plans = new JsonPath(given().queryParam("patient", "Patient/" + patient).queryParam("_count", 100)
+                .when().get("/fhir/CarePlan").then().statusCode(200).extract().asString());
+        assertThat(plans.getInt("total")).isEqualTo(conditions.getInt("total")).isEqualTo(5);
+        // Every plan saw every antibiotic: the earliest (10:00) + 24 h decides, whatever order the feeds committed in.
+        for (Object status : plans.getList("entry.resource.status")) {
+            assertThat(status).isEqualTo("active");
+        }
+        assertThat(plans.getList("entry.resource.supportingInfo.reference.flatten()", String.class)
+                .stream().filter(r -> r.startsWith("MedicationRequest/")).count()).isGreaterThanOrEqualTo(5);
+        given().when().get("/fhir/CarePlan/careplan-" + first).then().statusCode(200)
+                .body("activity.find { it.extension[0].valueString == 's1-ultrasound' }.detail.scheduledPeriod.start",
+                        equalTo("2025-03-04T10:00:00Z"));
+    }
+
+    private static CarePlan parse(String json) {
+        return FhirContext.forR4Cached().newJsonParser().parseResource(CarePlan.class, json);
+    }
+
+    private static CarePlan.CarePlanActivityComponent activity(CarePlan plan, String key) {
+        return plan.getActivity().stream().filter(a -> key.equals(CarePlanMapper.activityKey(a))).findFirst()
+                .orElseThrow(() -> new AssertionError("no activity " + key));
+    }
+
+    private static String activityStatus(String planJson, String key) {
+        return activity(parse(planJson), key).getDetail().getStatus().toCode();
+    }
+
+    private static String replaceActivityStatus(String planJson, String key, String status) {
+        CarePlan plan = parse(planJson);
+        activity(plan, key).getDetail().setStatus(CarePlan.CarePlanActivityStatus.fromCode(status));
+        return FhirContext.forR4Cached().newJsonParser().encodeResourceToString(plan);
+    }
+}
