@@ -15,16 +15,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import health.ductcare.fhir.FhirValidation;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.xml.XmlPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The batch interaction: each entry on its own, with its own status. */
 @QuarkusTest
 class BatchTest {
+
+    @Inject
+    FhirValidation validation;
+
+    @BeforeEach
+    void validatorIsWarm() throws InterruptedException {
+        BundleJson.awaitWarm(validation);
+    }
 
     @Test
     void failingEntriesGetTheirOwnStatusAndTheOthersStillApply() {

@@ -14,6 +14,17 @@ final class BundleJson {
     private BundleJson() {
     }
 
+    /**
+     * Waits (up to three minutes) for the validator's background warm-up, whose first run can take most of a
+     * minute on a loaded machine and would otherwise time out the first request of a class.
+     */
+    static void awaitWarm(health.ductcare.fhir.FhirValidation validation) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        while (!validation.isWarm() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
     static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID();
     }

@@ -10,13 +10,24 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 
+import health.ductcare.fhir.FhirValidation;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The patch interaction: JSON Patch and FHIRPath Patch, versioned, validated, conditional on If-Match. */
 @QuarkusTest
 class PatchTest {
+
+    @Inject
+    FhirValidation validation;
+
+    @BeforeEach
+    void validatorIsWarm() throws InterruptedException {
+        BundleJson.awaitWarm(validation);
+    }
 
     private static final String JSON_PATCH = "application/json-patch+json";
 

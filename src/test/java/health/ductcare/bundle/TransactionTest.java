@@ -22,21 +22,32 @@ import static org.hamcrest.Matchers.nullValue;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import health.ductcare.fhir.FhirValidation;
 import health.ductcare.rest.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.xml.XmlPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The transaction interaction: all or nothing, references rewritten, R4 processing order. */
 @QuarkusTest
 class TransactionTest {
+
+    @Inject
+    FhirValidation validation;
+
+    @BeforeEach
+    void validatorIsWarm() throws InterruptedException {
+        BundleJson.awaitWarm(validation);
+    }
 
     private static final String ID_PATTERN = "[A-Za-z0-9\\-.]{1,64}";
 
@@ -304,6 +315,40 @@ class TransactionTest {
         Condition stored = client.read().resource(Condition.class)
                 .withId(idFromLocation(response.getEntry().get(1).getResponse().getLocation())).execute();
         assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + idFromLocation(patientLocation));
+    }
+
+    @Test
+    void conditionalUpdateAndDeleteResolveTheirTargetsAndReferencesFollow() {
+        String existing = createPatient(unique("MRN"));
+        String toDelete = createPatient(unique("MRN"));
+        String matchedUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+        String createdUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+        Response response = postBundle(bundle("transaction",
+                entry(matchedUrl, patient(null, unique("MRN"), "Conditionallyupdated"), "PUT", "Patient?_id=" + existing),
+                entry(createdUrl, patient(null, unique("MRN"), "Conditionallycreated"), "PUT",
+                        "Patient?_id=" + unique("nobody")),
+                entry(null, condition(matchedUrl), "POST", "Condition"),
+                entry(null, condition(createdUrl), "POST", "Condition"),
+                entry(null, null, "DELETE", "Patient?_id=" + toDelete)));
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("200 OK", "201 Created", "201 Created", "201 Created",
+                        "204 No Content")))
+                .body("entry[0].response.location", equalTo("Patient/" + existing + "/_history/2"))
+                .body("entry[2].resource.subject.reference", equalTo("Patient/" + existing));
+        String createdId = idFromLocation(response.path("entry[1].response.location"));
+        assertThat((String) response.path("entry[3].resource.subject.reference")).isEqualTo("Patient/" + createdId);
+        given().accept(FHIR_JSON).when().get("/fhir/Patient/" + createdId)
+                .then().statusCode(200).body("name[0].family", equalTo("Conditionallycreated"));
+        given().accept(FHIR_JSON).when().get("/fhir/Patient/" + toDelete).then().statusCode(410);
+    }
+
+    @Test
+    void capabilityStatementAdvertisesTransactionBatchAndPatch() {
+        given().accept(FHIR_JSON).when().get("/fhir/metadata")
+                .then().statusCode(200)
+                .body("rest[0].interaction.code", hasItem("transaction"))
+                .body("rest[0].interaction.code", hasItem("batch"))
+                .body("rest[0].resource.find { it.type == 'Patient' }.interaction.code", hasItem("patch"));
     }
 
     static String idFromLocation(String location) {
