@@ -10,18 +10,14 @@ import health.ductcare.fhir.OperationOutcomes;
 import health.ductcare.fhir.ResponseOptions;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
-import health.ductcare.service.BundleService;
-import health.ductcare.service.PatchService;
 import health.ductcare.service.ResourceService;
 import health.ductcare.service.ResourceTypes;
 import health.ductcare.service.WriteResult;
 import health.ductcare.store.StoredResource;
 import jakarta.ws.rs.Consumes;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -364,32 +360,32 @@ public class FhirEndpoint {
 
     // ---------------------------------------------------------------- transaction, batch and patch
 
-    @Inject
-    BundleService bundles;
+    @jakarta.inject.Inject
+    health.ductcare.service.BundleService bundles;
 
-    @Inject
-    PatchService patches;
+    @jakarta.inject.Inject
+    health.ductcare.service.PatchService patches;
 
     /** transaction and batch (http.html#transaction): the response Bundle mirrors the request's entries. */
     @POST
     public Response transactionOrBatch(byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
         ResponseOptions options = options(headers, uri);
-        BundleService.ReturnContent returnContent =
-                BundleService.ReturnContent.valueOf(FhirHeaders.returnPreference(headers).name());
+        var returnContent = health.ductcare.service.BundleService.ReturnContent.valueOf(
+                FhirHeaders.returnPreference(headers).name());
         Bundle response = bundles.process(body, contentType(headers),
-                new BundleService.BundleOptions(baseUrl(uri), returnContent));
+                new health.ductcare.service.BundleService.BundleOptions(baseUrl(uri), returnContent));
         return writer.respond(200, response, options).build();
     }
 
     /** patch (http.html#patch): JSON Patch or FHIRPath Patch, stored as a new version. */
-    @PATCH
+    @jakarta.ws.rs.PATCH
     @Path(TYPE + "/" + ID)
     public Response patch(@PathParam("type") String type, @PathParam("id") String id, byte[] body,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
         Integer expectedVersion = FhirHeaders.ifMatchVersion(headers);
-        PatchService.Patch patch = patches.read(body, contentType(headers));
+        var patch = patches.read(body, contentType(headers));
         return writeResponse(patches.patch(type, id, patch, expectedVersion), headers, uri, options);
     }
 }

@@ -285,11 +285,8 @@ public class BundleService {
 
     /** The entry's own error, with a first issue that names the entry, as the whole transaction's answer. */
     private static HttpStatusException failed(Entry entry, BaseServerResponseException cause) {
-        if (cause instanceof HttpStatusException named && named.getMessage() != null
-                && named.getMessage().startsWith("Entry ")) {
-            return named;
-        }
-        String diagnostics = entry.name + " failed: " + clean(cause.getMessage());
+        String message = clean(cause.getMessage());
+        String diagnostics = message.startsWith(entry.name) ? message : entry.name + " failed: " + message;
         OperationOutcome outcome = OperationOutcomes.error(OperationOutcomes.issueTypeFor(cause.getStatusCode()),
                 diagnostics, "Bundle.entry[" + entry.index + "]");
         if (cause.getOperationOutcome() instanceof OperationOutcome details) {

@@ -168,6 +168,32 @@ class PatchTest {
     }
 
     @Test
+    void hapiGenericClientPatchesBothWays() {
+        String id = createPatient(unique("MRN"));
+        ca.uhn.fhir.context.FhirContext context = ca.uhn.fhir.context.FhirContext.forR4Cached();
+        context.getRestfulClientFactory().setServerValidationMode(
+                ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+        ca.uhn.fhir.rest.client.api.IGenericClient client = context.newRestfulGenericClient(
+                "http://localhost:" + io.restassured.RestAssured.port + "/fhir");
+
+        client.patch().withBody("[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"unknown\"}]")
+                .withId("Patient/" + id).execute();
+        org.hl7.fhir.r4.model.Parameters fhirPatch = new org.hl7.fhir.r4.model.Parameters();
+        var operation = fhirPatch.addParameter().setName("operation");
+        operation.addPart().setName("type").setValue(new org.hl7.fhir.r4.model.CodeType("replace"));
+        operation.addPart().setName("path").setValue(new org.hl7.fhir.r4.model.StringType("Patient.birthDate"));
+        operation.addPart().setName("value").setValue(new org.hl7.fhir.r4.model.DateType("2000-02-29"));
+        client.patch().withFhirPatch(fhirPatch).withId("Patient/" + id).execute();
+
+        org.hl7.fhir.r4.model.Patient patient = client.read().resource(org.hl7.fhir.r4.model.Patient.class)
+                .withId(id).execute();
+        org.assertj.core.api.Assertions.assertThat(patient.getGender().toCode()).isEqualTo("unknown");
+        org.assertj.core.api.Assertions.assertThat(patient.getBirthDateElement().getValueAsString())
+                .isEqualTo("2000-02-29");
+        org.assertj.core.api.Assertions.assertThat(patient.getMeta().getVersionId()).isEqualTo("3");
+    }
+
+    @Test
     void fhirPathPatchInXml() {
         String id = createPatient(unique("MRN"));
         String patch = "<Parameters xmlns=\"http://hl7.org/fhir\"><parameter><name value=\"operation\"/>"

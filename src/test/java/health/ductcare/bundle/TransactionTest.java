@@ -343,6 +343,17 @@ class TransactionTest {
     }
 
     @Test
+    void oidFullUrlsAreRewrittenToo() {
+        String oid = "urn:oid:1.2.36.146.595.217.0.1." + (System.nanoTime() % 1_000_000_000L);
+        Response response = postBundle(bundle("transaction",
+                entry(null, condition(oid), "POST", "Condition"),
+                entry(oid, patient(unique("MRN")), "POST", "Patient")));
+        response.then().statusCode(200);
+        String patientId = idFromLocation(response.path("entry[1].response.location"));
+        assertThat((String) response.path("entry[0].resource.subject.reference")).isEqualTo("Patient/" + patientId);
+    }
+
+    @Test
     void capabilityStatementAdvertisesTransactionBatchAndPatch() {
         given().accept(FHIR_JSON).when().get("/fhir/metadata")
                 .then().statusCode(200)
