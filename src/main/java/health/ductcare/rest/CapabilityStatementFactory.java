@@ -51,6 +51,8 @@ public class CapabilityStatementFactory {
         CapabilityStatementRestComponent rest = statement.addRest()
                 .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
         for (String type : types.all()) {
             CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
                     .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE)
@@ -63,7 +65,7 @@ public class CapabilityStatementFactory {
             for (TypeRestfulInteraction interaction : new TypeRestfulInteraction[] {TypeRestfulInteraction.READ,
                     TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE,
                     TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE,
-                    TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE}) {
+                    TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE, TypeRestfulInteraction.PATCH}) {
                 resource.addInteraction(new ResourceInteractionComponent().setCode(interaction));
             }
             for (Operations.Declared operation : Operations.ALL) {

@@ -465,4 +465,35 @@ public class FhirEndpoint {
         return new InvalidRequestException("Operation " + ContentNegotiation.sanitize(operation) + " is not "
                 + "supported on " + type + ": see the CapabilityStatement for the operations this server has");
     }
+
+    // ---------------------------------------------------------------- transaction, batch and patch
+
+    @jakarta.inject.Inject
+    health.ductcare.service.BundleService bundles;
+
+    @jakarta.inject.Inject
+    health.ductcare.service.PatchService patches;
+
+    /** transaction and batch (http.html#transaction): the response Bundle mirrors the request's entries. */
+    @POST
+    public Response transactionOrBatch(byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        ResponseOptions options = options(headers, uri);
+        var returnContent = health.ductcare.service.BundleService.ReturnContent.valueOf(
+                FhirHeaders.returnPreference(headers).name());
+        Bundle response = bundles.process(body, contentType(headers),
+                new health.ductcare.service.BundleService.BundleOptions(baseUrl(uri), returnContent));
+        return writer.respond(200, response, options).build();
+    }
+
+    /** patch (http.html#patch): JSON Patch or FHIRPath Patch, stored as a new version. */
+    @jakarta.ws.rs.PATCH
+    @Path(TYPE + "/" + ID)
+    public Response patch(@PathParam("type") String type, @PathParam("id") String id, byte[] body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        types.requireKnown(type);
+        ResponseOptions options = options(headers, uri);
+        Integer expectedVersion = FhirHeaders.ifMatchVersion(headers);
+        var patch = patches.read(body, contentType(headers));
+        return writeResponse(patches.patch(type, id, patch, expectedVersion), headers, uri, options);
+    }
 }

@@ -19,6 +19,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
@@ -78,6 +79,25 @@ public class ResourceService {
         ResourceEntity current = existing.get();
         checkExpectedVersion(current, expectedVersion);
         return write(current, current.version + 1, "PUT", resource, current.deleted);
+    }
+
+    /**
+     * Read-modify-write of the current version under its row lock, stored as a new version with method PATCH:
+     * {@code patcher} turns the current version into the next content (and validates it). 404 if the resource
+     * never existed, 410 if it is deleted, 412 if {@code expectedVersion} is not the current version.
+     */
+    @Transactional
+    public WriteResult patch(String type, String id, Integer expectedVersion,
+            Function<StoredResource, IBaseResource> patcher) {
+        ResourceEntity current = store.findCurrentForUpdate(type, id)
+                .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
+        if (current.deleted) {
+            throw new ResourceGoneException("Resource " + type + "/" + id + " was deleted (version "
+                    + current.version + ")");
+        }
+        checkExpectedVersion(current, expectedVersion);
+        IBaseResource next = patcher.apply(StoredResource.of(current));
+        return write(current, current.version + 1, "PATCH", next, false);
     }
 
     /** Logical delete: a new version without content. Deleting a deleted resource changes nothing. */

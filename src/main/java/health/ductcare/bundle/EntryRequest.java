@@ -1,0 +1,183 @@
+package health.ductcare.bundle;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.service.ResourceTypes;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+
+/**
+ * What one Bundle entry asks for (its {@code request}): the interaction, the type, the id or the search
+ * criteria, and the conditional headers. Parsing checks the shape the spec gives each interaction; a
+ * malformed entry is a 400 naming its index.
+ */
+public record EntryRequest(HTTPVerb method, String type, String id, Integer version,
+        Map<String, List<String>> criteria, Integer ifMatch, Map<String, List<String>> ifNoneExist, String url) {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern VERSION_TAG = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
+
+    public boolean conditional() {
+        return id == null && criteria != null;
+    }
+
+    public boolean isSearch() {
+        return (method == HTTPVerb.GET || method == HTTPVerb.HEAD) && id == null;
+    }
+
+    /** {@code Entry 3 (PUT Patient/123)}: how errors name the entry, with the client's URL shortened. */
+    public static String describe(int index, Bundle.BundleEntryComponent entry) {
+        Bundle.BundleEntryRequestComponent request = entry.getRequest();
+        String method = request.getMethod() == null ? "?" : request.getMethod().toCode();
+        String url = request.getUrl() == null ? "" : " " + ContentNegotiation.sanitize(request.getUrl().split("\\?", 2)[0]);
+        return "Entry " + index + " (" + method + url + ")";
+    }
+
+    public static EntryRequest parse(Bundle.BundleEntryComponent entry, int index, String baseUrl,
+            ResourceTypes types) {
+        String name = describe(index, entry);
+        if (!entry.hasRequest() || entry.getRequest().getMethod() == null
+                || entry.getRequest().getMethod() == HTTPVerb.NULL) {
+            throw new InvalidRequestException(name + " has no request.method");
+        }
+        Bundle.BundleEntryRequestComponent request = entry.getRequest();
+        if (!request.hasUrl() || request.getUrl().isBlank()) {
+            throw new InvalidRequestException(name + " has no request.url");
+        }
+        HTTPVerb method = request.getMethod();
+        String url = relativeUrl(request.getUrl().trim(), baseUrl, name);
+        String[] pathAndQuery = url.split("\\?", 2);
+        String[] segments = pathAndQuery[0].isEmpty() ? new String[0] : pathAndQuery[0].split("/");
+        Map<String, List<String>> query = pathAndQuery.length == 2 ? parseQuery(pathAndQuery[1]) : null;
+        if (segments.length == 0) {
+            throw new InvalidRequestException(name + ": request.url must start with a resource type");
+        }
+        String type = segments[0];
+        if (!types.isKnown(type)) {
+            throw new InvalidRequestException(name + ": '" + ContentNegotiation.sanitize(type)
+                    + "' is not an R4 resource type");
+        }
+        String id = segments.length >= 2 ? segments[1] : null;
+        if (id != null && !ID.matcher(id).matches()) {
+            throw new InvalidRequestException(name + ": '" + ContentNegotiation.sanitize(id) + "' is not a valid id");
+        }
+        Integer version = null;
+        if (segments.length == 4 && segments[2].equals("_history") && segments[3].matches("[0-9]{1,9}")) {
+            version = Integer.parseInt(segments[3]);
+        } else if (segments.length > 2) {
+            throw new InvalidRequestException(name + ": request.url must be Type, Type/id or Type?criteria"
+                    + " (Type/id/_history/n for a read)");
+        }
+        boolean hasResource = entry.getResource() != null;
+        switch (method) {
+            case POST -> {
+                if (id != null || query != null) {
+                    throw new InvalidRequestException(name + ": a create posts to the type alone, like 'Patient'");
+                }
+                requireResource(entry, type, name);
+            }
+            case PUT, DELETE, PATCH -> {
+                if (version != null) {
+                    throw new InvalidRequestException(name + ": " + method.toCode() + " may not name a version");
+                }
+                if (id == null && (query == null || query.isEmpty())) {
+                    throw new InvalidRequestException(name + ": " + method.toCode()
+                            + " needs Type/id or Type?criteria");
+                }
+                if (id != null && query != null) {
+                    throw new InvalidRequestException(name + ": give either an id or criteria, not both");
+                }
+                if (method == HTTPVerb.PUT) {
+                    requireResource(entry, type, name);
+                } else if (method == HTTPVerb.PATCH && !hasResource) {
+                    throw new InvalidRequestException(name + ": PATCH needs a Parameters (FHIRPath Patch) or Binary"
+                            + " (JSON Patch) resource");
+                }
+            }
+            case GET, HEAD -> {
+                if (id != null && query != null) {
+                    throw new InvalidRequestException(name + ": a read takes no search parameters");
+                }
+            }
+            default -> throw new InvalidRequestException(name + ": method " + method.toCode()
+                    + " is not supported in a Bundle");
+        }
+        Integer ifMatch = null;
+        if (request.hasIfMatch()) {
+            Matcher matcher = VERSION_TAG.matcher(request.getIfMatch());
+            if (!matcher.matches()) {
+                throw new InvalidRequestException(name + ": ifMatch must name a version, like W/\"3\"");
+            }
+            ifMatch = Integer.parseInt(matcher.group(1));
+        }
+        Map<String, List<String>> ifNoneExist = null;
+        if (request.hasIfNoneExist()) {
+            if (method != HTTPVerb.POST) {
+                throw new InvalidRequestException(name + ": ifNoneExist applies to POST only");
+            }
+            String criteria = request.getIfNoneExist().trim();
+            int question = criteria.indexOf('?');
+            ifNoneExist = parseQuery(question >= 0 ? criteria.substring(question + 1) : criteria);
+            if (ifNoneExist.isEmpty()) {
+                throw new InvalidRequestException(name + ": ifNoneExist has no criteria");
+            }
+        }
+        return new EntryRequest(method, type, id, version, query, ifMatch, ifNoneExist, url);
+    }
+
+    private static void requireResource(Bundle.BundleEntryComponent entry, String type, String name) {
+        if (entry.getResource() == null) {
+            throw new InvalidRequestException(name + " has no resource");
+        }
+        String actual = entry.getResource().fhirType();
+        if (!actual.equals(type)) {
+            throw new InvalidRequestException(name + ": the resource is a " + actual + " but request.url names "
+                    + type);
+        }
+    }
+
+    private static String relativeUrl(String url, String baseUrl, String name) {
+        String relative = url;
+        if (url.startsWith("http://") || url.startsWith("https://")) {
+            if (baseUrl == null || !url.startsWith(baseUrl + "/")) {
+                throw new InvalidRequestException(name + ": request.url is an absolute URL of another server");
+            }
+            relative = url.substring(baseUrl.length() + 1);
+        }
+        while (relative.startsWith("/")) {
+            relative = relative.substring(1);
+        }
+        return relative;
+    }
+
+    /** A URL query as search parameters: names and values decoded, repeated names kept in order. */
+    public static Map<String, List<String>> parseQuery(String query) {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            String[] nameAndValue = pair.split("=", 2);
+            String name = decode(nameAndValue[0]);
+            String value = nameAndValue.length == 2 ? decode(nameAndValue[1]) : "";
+            parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
+        return parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("Malformed percent-encoding in '" + ContentNegotiation.sanitize(text) + "'");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package health.ductcare.bundle;
+
+import static health.ductcare.bundle.BundleJson.FHIR_JSON;
+import static health.ductcare.bundle.BundleJson.FHIR_XML;
+import static health.ductcare.bundle.BundleJson.bundle;
+import static health.ductcare.bundle.BundleJson.condition;
+import static health.ductcare.bundle.BundleJson.conditionWithoutSubject;
+import static health.ductcare.bundle.BundleJson.createPatient;
+import static health.ductcare.bundle.BundleJson.entry;
+import static health.ductcare.bundle.BundleJson.patient;
+import static health.ductcare.bundle.BundleJson.postBundle;
+import static health.ductcare.bundle.BundleJson.unique;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import health.ductcare.fhir.FhirValidation;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.xml.XmlPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The batch interaction: each entry on its own, with its own status. */
+@QuarkusTest
+class BatchTest {
+
+    @Inject
+    FhirValidation validation;
+
+    @BeforeEach
+    void validatorIsWarm() throws InterruptedException {
+        BundleJson.awaitWarm(validation);
+    }
+
+    @Test
+    void failingEntriesGetTheirOwnStatusAndTheOthersStillApply() {
+        String existing = createPatient(unique("MRN"));
+        String newPatientId = UUID.randomUUID().toString();
+        Response response = postBundle(bundle("batch",
+                entry(null, patient(newPatientId, unique("MRN"), "Batchmother"), "PUT", "Patient/" + newPatientId),
+                entry(null, conditionWithoutSubject(), "POST", "Condition"),
+                entry(null, patient(existing, unique("MRN"), "Stale"),
+                        "{\"method\":\"PUT\",\"url\":\"Patient/" + existing + "\",\"ifMatch\":\"W/\\\"7\\\"\"}"),
+                entry(null, null, "GET", "Patient/" + unique("missing")),
+                entry(null, condition("Patient/" + existing), "POST", "Condition"),
+                "{\"request\":{\"method\":\"POST\"}}"));
+
+        response.then().statusCode(200)
+                .body("type", equalTo("batch-response"))
+                .body("entry.response.status", equalTo(List.of("201 Created", "422 Unprocessable Entity",
+                        "412 Precondition Failed", "404 Not Found", "201 Created", "400 Bad Request")))
+                .body("entry[1].response.outcome.resourceType", equalTo("OperationOutcome"))
+                .body("entry[1].response.outcome.issue[0].severity", equalTo("error"))
+                .body("entry[2].response.outcome.issue[0].code", equalTo("conflict"))
+                .body("entry[5].response.outcome.issue[0].diagnostics", containsString("Entry 5"))
+                .body("entry[4].resource.subject.reference", equalTo("Patient/" + existing));
+
+        given().accept(FHIR_JSON).when().get("/fhir/Patient/" + newPatientId)
+                .then().statusCode(200).body("name[0].family", equalTo("Batchmother"));
+        given().accept(FHIR_JSON).when().get("/fhir/Patient/" + existing)
+                .then().statusCode(200).body("meta.versionId", equalTo("1"));
+    }
+
+    @Test
+    void laterEntriesMayReferToEarlierOnesByFullUrl() {
+        String fullUrl = "urn:uuid:" + UUID.randomUUID();
+        Response response = postBundle(bundle("batch",
+                entry(fullUrl, patient(unique("MRN")), "POST", "Patient"),
+                entry(null, condition(fullUrl), "POST", "Condition"),
+                entry(null, condition("urn:uuid:" + UUID.randomUUID()), "POST", "Condition")));
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("201 Created", "201 Created", "400 Bad Request")));
+        String patientLocation = response.path("entry[0].response.location");
+        assertThat((String) response.path("entry[1].resource.subject.reference"))
+                .isEqualTo(patientLocation.substring(0, patientLocation.indexOf("/_history")));
+    }
+
+    @Test
+    void batchInXmlIsAnsweredInXml() {
+        String id = createPatient(unique("MRN"));
+        String body = "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"batch\"/>"
+                + "<entry><request><method value=\"GET\"/><url value=\"Patient/" + id + "\"/></request></entry>"
+                + "<entry><request><method value=\"DELETE\"/><url value=\"Patient/" + id + "\"/></request></entry>"
+                + "<entry><request><method value=\"GET\"/><url value=\"Patient/" + id + "\"/></request></entry>"
+                + "</Bundle>";
+        Response response = given().contentType(FHIR_XML).accept(FHIR_XML).body(body).when().post("/fhir");
+        response.then().statusCode(200).contentType(containsString(FHIR_XML));
+        XmlPath xml = new XmlPath(response.asString());
+        assertThat(xml.getString("Bundle.type.@value")).isEqualTo("batch-response");
+        assertThat(xml.getList("Bundle.entry.response.status.@value"))
+                .containsExactly("200 OK", "204 No Content", "410 Gone");
+        assertThat(xml.getString("Bundle.entry[0].resource.Patient.id.@value")).isEqualTo(id);
+    }
+
+    @Test
+    void searchEntryReturnsASearchsetBundle() {
+        String id = createPatient(unique("MRN"));
+        postBundle(bundle("batch", entry(null, null, "GET", "Patient?_id=" + id)))
+                .then().statusCode(200)
+                .body("entry[0].response.status", equalTo("200 OK"))
+                .body("entry[0].resource.type", equalTo("searchset"))
+                .body("entry[0].resource.entry[0].resource.id", equalTo(id));
+    }
+}
