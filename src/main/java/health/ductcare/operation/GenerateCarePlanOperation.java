@@ -1,7 +1,13 @@
 package health.ductcare.operation;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.context.FhirContext;
 import health.ductcare.fhir.IncomingResources;
+import health.ductcare.service.BundleService;
+import health.ductcare.service.CarePlanService;
+import health.ductcare.service.ResourceService;
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.r4.model.IdType;
 import health.ductcare.protocol.ProtocolService;
 import health.ductcare.service.CarePlanPlanner;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +32,81 @@ public class GenerateCarePlanOperation {
 
     private final ProtocolService protocols;
     private final Clock clock;
+    private final BundleService bundles;
+    private final ResourceService resources;
+    private final FhirContext context;
 
-    public GenerateCarePlanOperation(ProtocolService protocols, Clock clock) {
+    public GenerateCarePlanOperation(ProtocolService protocols, Clock clock, BundleService bundles,
+            ResourceService resources, FhirContext context) {
         this.protocols = protocols;
         this.clock = clock;
+        this.bundles = bundles;
+        this.resources = resources;
+        this.context = context;
+    }
+
+    /**
+     * {@code persist=true}: plans first (so an ineligible diagnosis stores nothing), then stores the inputs as one
+     * transaction - whose Condition write makes the stored plan - and returns that stored CarePlan.
+     */
+    public CarePlan generateAndStore(IncomingResources.Incoming body, String baseUrl) {
+        generate(inputs(body));
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (Resource resource : inputResources(body)) {
+            Bundle.BundleEntryComponent entry = transaction.addEntry();
+            String id = resource.getIdElement().getIdPart();
+            String fullUrl = resource.getIdElement().getValue();
+            if (fullUrl != null && fullUrl.startsWith("urn:")) {
+                resource.setId((String) null);
+                entry.setFullUrl(fullUrl).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType());
+            } else if (id != null) {
+                entry.setFullUrl(resource.fhirType() + "/" + id).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                        .setUrl(resource.fhirType() + "/" + id);
+            } else {
+                entry.setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).getRequest()
+                        .setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType());
+            }
+            entry.setResource(resource);
+        }
+        byte[] json = context.newJsonParser().encodeResourceToString(transaction).getBytes(StandardCharsets.UTF_8);
+        Bundle response = bundles.process(json, "application/fhir+json",
+                new BundleService.BundleOptions(baseUrl, BundleService.ReturnContent.MINIMAL));
+        for (int i = 0; i < transaction.getEntry().size(); i++) {
+            if (transaction.getEntry().get(i).getResource() instanceof Condition) {
+                String conditionId = new IdType(response.getEntry().get(i).getResponse().getLocation()).getIdPart();
+                return resources.find("CarePlan", CarePlanService.carePlanIdFor(conditionId))
+                        .map(stored -> context.newJsonParser().parseResource(CarePlan.class, stored.json()))
+                        .orElseThrow(() -> new IllegalStateException("The stored Condition made no CarePlan"));
+            }
+        }
+        throw new InvalidRequestException("$generate needs exactly one Condition");
+    }
+
+    /** The resources of the body, with the ids and fullUrls they came with. */
+    private static List<Resource> inputResources(IncomingResources.Incoming body) {
+        List<Resource> resources = new ArrayList<>();
+        List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
+        if (body.resource() instanceof Bundle bundle) {
+            entries.addAll(bundle.getEntry());
+        } else if (body.resource() instanceof Parameters parameters) {
+            for (Parameters.ParametersParameterComponent part : parameters.getParameter()) {
+                if (part.getResource() instanceof Bundle bundle) {
+                    entries.addAll(bundle.getEntry());
+                } else if (part.getResource() != null) {
+                    resources.add(part.getResource());
+                }
+            }
+        }
+        for (Bundle.BundleEntryComponent entry : entries) {
+            if (entry.getResource() != null) {
+                Resource resource = entry.getResource();
+                if (entry.hasFullUrl() && entry.getFullUrl().startsWith("urn:")) {
+                    resource.setId(entry.getFullUrl());
+                }
+                resources.add(resource);
+            }
+        }
+        return resources;
     }
 
     /** The inputs of a {@code $generate} body: a Bundle, or Parameters with a {@code data} Bundle or resources. */

@@ -427,6 +427,9 @@ public class FhirEndpoint {
         if (type.equals("CarePlan") && operation.equals("$generate")) {
             IncomingResources.Incoming parsed = incoming.parse(body, contentType(headers));
             incoming.requireValid(parsed.text());
+            if (GenerateCarePlanOperation.persistRequested(parsed, uri.getQueryParameters().getFirst("persist"))) {
+                return writer.respond(200, generateOperation.generateAndStore(parsed, baseUrl(uri)), options).build();
+            }
             OperationInputs inputs = GenerateCarePlanOperation.inputs(parsed);
             return writer.respond(200, generateOperation.generate(inputs), options).build();
         }

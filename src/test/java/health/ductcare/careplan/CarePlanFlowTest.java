@@ -205,6 +205,33 @@ class CarePlanFlowTest {
     }
 
     @Test
+    void generateWithPersistStoresTheInputsAndThePlanInOneGo() {
+        String patientUrl = "urn:uuid:" + UUID.randomUUID();
+        String bundle = """
+                {"resourceType":"Bundle","type":"collection","entry":[
+                  {"fullUrl":"%s","resource":{"resourceType":"Patient","gender":"female"}},
+                  {"fullUrl":"urn:uuid:%s","resource":%s},
+                  {"fullUrl":"urn:uuid:%s","resource":%s}]}""".formatted(patientUrl,
+                UUID.randomUUID(), mastitis("X", "2025-03-03T10:00:00Z", "active").replace("Patient/X", patientUrl),
+                UUID.randomUUID(), cephalexin("X", "2025-03-03T12:00:00Z").replace("Patient/X", patientUrl));
+        JsonPath plan = new JsonPath(given().contentType(FHIR_JSON).queryParam("persist", "true").body(bundle)
+                .when().post("/fhir/CarePlan/$generate")
+                .then().statusCode(200)
+                .body("status", equalTo("active"))
+                .body("meta.versionId", equalTo("2"))
+                .extract().asString());
+        String patientReference = plan.getString("subject.reference");
+        assertThat(patientReference).startsWith("Patient/").doesNotContain("urn:");
+        given().when().get("/fhir/CarePlan/" + plan.getString("id")).then().statusCode(200);
+        given().when().get("/fhir/" + plan.getString("addresses[0].reference")).then().statusCode(200);
+        assertThat(start(plan, "s1-ultrasound")).isEqualTo("2025-03-04T12:00:00Z");
+
+        String ineligible = bundle.replace("\"1287638006\"", "\"83620003\"").replace("\"O91.23\"", "\"N61.0\"");
+        given().contentType(FHIR_JSON).queryParam("persist", "true").body(ineligible)
+                .when().post("/fhir/CarePlan/$generate").then().statusCode(422);
+    }
+
+    @Test
     void applyUsesThePatientsStoredDataAndStoresNothing() {
         String patient = newPatient();
         post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
