@@ -3,6 +3,9 @@ package health.ductcare.store;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,69 +58,36 @@ public class ResourceStore {
      */
     public List<ResourceVersionEntity> history(String type, String id, Long sinceMillis, Long atMostMillis,
             Long beforePid, int limit) {
-        StringBuilder jpql = new StringBuilder("from ResourceVersionEntity v where 1 = 1");
-        if (type != null) {
-            jpql.append(" and v.type = :type");
-        }
-        if (id != null) {
-            jpql.append(" and v.resourceId = :id");
-        }
-        if (sinceMillis != null) {
-            jpql.append(" and v.lastUpdated >= :since");
-        }
-        if (atMostMillis != null) {
-            jpql.append(" and v.lastUpdated <= :atMost");
-        }
-        if (beforePid != null) {
-            jpql.append(" and v.pid < :beforePid");
-        }
-        jpql.append(" order by v.pid desc");
-        var query = entityManager.createQuery(jpql.toString(), ResourceVersionEntity.class);
-        if (type != null) {
-            query.setParameter("type", type);
-        }
-        if (id != null) {
-            query.setParameter("id", id);
-        }
-        if (sinceMillis != null) {
-            query.setParameter("since", sinceMillis);
-        }
-        if (atMostMillis != null) {
-            query.setParameter("atMost", atMostMillis);
-        }
-        if (beforePid != null) {
-            query.setParameter("beforePid", beforePid);
-        }
-        return query.setMaxResults(limit).getResultList();
+        return historyQuery("from ResourceVersionEntity v", " order by v.pid desc", ResourceVersionEntity.class,
+                type, id, sinceMillis, atMostMillis, beforePid)
+                .setMaxResults(limit).getResultList();
     }
 
     public long countHistory(String type, String id, Long sinceMillis, Long atMostMillis) {
-        StringBuilder jpql = new StringBuilder("select count(v) from ResourceVersionEntity v where 1 = 1");
-        if (type != null) {
-            jpql.append(" and v.type = :type");
+        return historyQuery("select count(v) from ResourceVersionEntity v", "", Long.class,
+                type, id, sinceMillis, atMostMillis, null)
+                .getSingleResult();
+    }
+
+    private <T> TypedQuery<T> historyQuery(String select, String order, Class<T> resultType, String type, String id,
+            Long sinceMillis, Long atMostMillis, Long beforePid) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        StringBuilder jpql = new StringBuilder(select).append(" where 1 = 1");
+        addFilter(jpql, parameters, "v.type = :type", "type", type);
+        addFilter(jpql, parameters, "v.resourceId = :id", "id", id);
+        addFilter(jpql, parameters, "v.lastUpdated >= :since", "since", sinceMillis);
+        addFilter(jpql, parameters, "v.lastUpdated <= :atMost", "atMost", atMostMillis);
+        addFilter(jpql, parameters, "v.pid < :beforePid", "beforePid", beforePid);
+        TypedQuery<T> query = entityManager.createQuery(jpql.append(order).toString(), resultType);
+        parameters.forEach(query::setParameter);
+        return query;
+    }
+
+    private static void addFilter(StringBuilder jpql, Map<String, Object> parameters, String condition, String name,
+            Object value) {
+        if (value != null) {
+            jpql.append(" and ").append(condition);
+            parameters.put(name, value);
         }
-        if (id != null) {
-            jpql.append(" and v.resourceId = :id");
-        }
-        if (sinceMillis != null) {
-            jpql.append(" and v.lastUpdated >= :since");
-        }
-        if (atMostMillis != null) {
-            jpql.append(" and v.lastUpdated <= :atMost");
-        }
-        var query = entityManager.createQuery(jpql.toString(), Long.class);
-        if (type != null) {
-            query.setParameter("type", type);
-        }
-        if (id != null) {
-            query.setParameter("id", id);
-        }
-        if (sinceMillis != null) {
-            query.setParameter("since", sinceMillis);
-        }
-        if (atMostMillis != null) {
-            query.setParameter("atMost", atMostMillis);
-        }
-        return query.getSingleResult();
     }
 }

@@ -319,12 +319,15 @@ class RestCoreTest {
                 "AllergyIntolerance"}) {
             String body = switch (type) {
                 case "AllergyIntolerance" ->
-                        "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"Patient/p1\"}}";
+                        "{\"resourceType\":\"AllergyIntolerance\",\"clinicalStatus\":{\"coding\":[{\"system\":"
+                        + "\"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical\",\"code\":\"active\"}]},"
+                        + "\"patient\":{\"reference\":\"Patient/p1\"}}";
                 case "Organization" -> "{\"resourceType\":\"Organization\",\"name\":\"Maternity ward\"}";
                 default -> "{\"resourceType\":\"" + type + "\"}";
             };
-            given().contentType(FHIR_JSON).body(body).when().post("/fhir/" + type)
-                    .then().statusCode(201).header("Location", startsWith("http"));
+            Response response = given().contentType(FHIR_JSON).body(body).when().post("/fhir/" + type);
+            assertThat(response.statusCode()).as(type + ": " + response.asString()).isEqualTo(201);
+            assertThat(response.header("Location")).startsWith("http");
         }
         given().contentType(FHIR_JSON).body("{\"resourceType\":\"Encounter\",\"status\":\"finished\","
                         + "\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"AMB\"}}")
