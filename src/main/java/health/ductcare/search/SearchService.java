@@ -31,6 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -110,6 +111,8 @@ public class SearchService {
         final Map<String, List<String>> applied = new LinkedHashMap<>();
         final List<Include> includes = new ArrayList<>();
         final List<Include> revIncludes = new ArrayList<>();
+        /** Parameters a lenient search ignored; the Bundle says so in an outcome entry. */
+        final List<String> ignored = new ArrayList<>();
         int count;
         Sort sort;
         boolean countOnly;
@@ -172,6 +175,7 @@ public class SearchService {
             for (Row row : includes(connection, plan, rows, seen, request.compartment())) {
                 addEntry(bundle, base, row, Bundle.SearchEntryMode.INCLUDE);
             }
+            addIgnoredOutcome(bundle, plan);
             return bundle;
         });
     }
@@ -236,6 +240,7 @@ public class SearchService {
                     throw new InvalidRequestException(ContentNegotiation.sanitize(capitalize(e.getMessage()))
                             + " (send 'Prefer: handling=lenient' to ignore it)");
                 }
+                plan.ignored.add(rawName);
             }
         }
         if (request.compartment() != null) {
@@ -270,6 +275,8 @@ public class SearchService {
                 plan.sort = sort(type, value, lenient);
                 if (plan.sort != null) {
                     plan.applied.put("_sort", List.of(value));
+                } else {
+                    plan.ignored.add(rawName);
                 }
             }
             case "_cursor" -> plan.cursor = Cursor.decode(value);
@@ -279,6 +286,8 @@ public class SearchService {
                     if (parsed != null) {
                         plan.includes.add(parsed);
                         plan.applied.computeIfAbsent(rawName, k -> new ArrayList<>()).add(include);
+                    } else {
+                        plan.ignored.add(rawName);
                     }
                 }
             }
@@ -288,6 +297,8 @@ public class SearchService {
                     if (parsed != null) {
                         plan.revIncludes.add(parsed);
                         plan.applied.computeIfAbsent(rawName, k -> new ArrayList<>()).add(include);
+                    } else {
+                        plan.ignored.add(rawName);
                     }
                 }
             }
@@ -299,6 +310,7 @@ public class SearchService {
                     throw new InvalidRequestException("Unsupported result parameter '"
                             + ContentNegotiation.sanitize(rawName) + "'");
                 }
+                plan.ignored.add(rawName);
             }
         }
     }
@@ -562,6 +574,18 @@ public class SearchService {
     }
 
     // ------------------------------------------------------------------ bundle
+
+    private static void addIgnoredOutcome(Bundle bundle, Plan plan) {
+        if (plan.ignored.isEmpty()) {
+            return;
+        }
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING)
+                .setCode(OperationOutcome.IssueType.NOTSUPPORTED)
+                .setDiagnostics("Ignored unknown or unsupported parameters (Prefer: handling=lenient): "
+                        + ContentNegotiation.sanitize(String.join(", ", new LinkedHashSet<>(plan.ignored))));
+        bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+    }
 
     private void addEntry(Bundle bundle, String base, Row row, Bundle.SearchEntryMode mode) {
         Resource resource = (Resource) context.newJsonParser().parseResource(row.json());

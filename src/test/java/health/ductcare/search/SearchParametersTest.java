@@ -188,6 +188,34 @@ class SearchParametersTest {
         assertThat(matchIds(search("Observation?code=Q" + u + "&_lastUpdated=" + today.substring(0, 10))))
                 .hasSize(2);
         assertThat(matchIds(search("Observation?code=Q" + u + "&category=laboratory"))).hasSize(2);
+        assertThat(matchIds(search("Observation?code=Q" + u + "&patient=" + p))).hasSize(2);
+        assertThat(matchIds(search("Observation?code=Q" + u + "&subject=Patient/" + p))).hasSize(2);
+    }
+
+    @Test
+    void numberAndUriParametersOfOtherTypes() {
+        String u = unique();
+        String p = patient("Num" + u, "N", "female", "1990-01-01", "MRN-" + u);
+        String low = create("RiskAssessment", """
+                {"resourceType": "RiskAssessment", "status": "final", "subject": {"reference": "Patient/%s"},
+                 "prediction": [{"probabilityDecimal": 0.25}]}""".formatted(p));
+        String high = create("RiskAssessment", """
+                {"resourceType": "RiskAssessment", "status": "final", "subject": {"reference": "Patient/%s"},
+                 "prediction": [{"probabilityDecimal": 0.8}]}""".formatted(p));
+        assertThat(matchIds(search("RiskAssessment?subject=" + p + "&probability=0.25"))).containsExactly(low);
+        assertThat(matchIds(search("RiskAssessment?subject=" + p + "&probability=gt0.5"))).containsExactly(high);
+        assertThat(matchIds(search("RiskAssessment?subject=" + p + "&probability=le0.8"))).containsExactlyInAnyOrder(low, high);
+        search("RiskAssessment?probability=abc").then().statusCode(400);
+
+        String url = "http://example.org/fhir/PlanDefinition/duct-" + u;
+        String definition = create("PlanDefinition", """
+                {"resourceType": "PlanDefinition", "status": "active", "url": "%s"}""".formatted(url));
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url).get("/fhir/PlanDefinition")))
+                .containsExactly(definition);
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url:below", "http://example.org/fhir/PlanDefinition/duct-" + u.substring(0, 6))
+                .get("/fhir/PlanDefinition"))).containsExactly(definition);
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url + "-nope").get("/fhir/PlanDefinition")))
+                .isEmpty();
     }
 
     @Test
@@ -288,6 +316,8 @@ class SearchParametersTest {
         assertThat(matchIds(lenient)).containsExactly(p);
         String self = lenient.path("link.find { it.relation == 'self' }.url");
         assertThat(self).contains("family=Len" + u).doesNotContain("shoe-size");
+        lenient.then().body("entry.find { it.search.mode == 'outcome' }.resource.issue[0].diagnostics",
+                containsString("shoe-size"));
         // unsupported parameter types (composite) too
         search("Observation?code-value-quantity=x$1").then().statusCode(400);
     }
