@@ -134,7 +134,10 @@ public class SearchService {
             }
             Cursor cursor = plan.cursor;
             boolean forward = cursor == null || cursor.next();
-            List<Row> rows = plan.count == 0 ? List.of() : page(connection, type, plan, cursor, forward);
+            // Every page of one search sees the rows that existed when its first page was asked for, so a
+            // concurrent insert neither shifts the pages nor changes the total between them.
+            long snapshot = cursor != null ? cursor.snapshot() : maxPid(connection);
+            List<Row> rows = plan.count == 0 ? List.of() : page(connection, type, plan, snapshot, cursor, forward);
             boolean more = rows.size() > plan.count;
             if (more) {
                 rows = rows.subList(0, plan.count);
@@ -143,7 +146,6 @@ public class SearchService {
                 rows = new ArrayList<>(rows);
                 Collections.reverse(rows);
             }
-            Long snapshot = cursor != null ? Long.valueOf(cursor.snapshot()) : null;
             if (!plan.totalNone) {
                 if (cursor == null && plan.count > 0 && !more) {
                     bundle.setTotal(rows.size());
@@ -154,9 +156,6 @@ public class SearchService {
             bundle.addLink().setRelation("self").setUrl(link(base, type, plan.applied, cursor));
             boolean hasNext = forward ? more : !rows.isEmpty();
             boolean hasPrevious = forward ? cursor != null && !rows.isEmpty() : more;
-            if ((hasNext || hasPrevious) && snapshot == null) {
-                snapshot = maxPid(connection);
-            }
             if (hasNext) {
                 Row last = rows.get(rows.size() - 1);
                 bundle.addLink().setRelation("next").setUrl(link(base, type, plan.applied,
@@ -199,7 +198,7 @@ public class SearchService {
         }
         plan.count = limit;
         return entityManager.unwrap(Session.class).doReturningWork(connection ->
-                page(connection, type, plan, null, true).stream().limit(limit).map(Row::stored).toList());
+                page(connection, type, plan, null, null, true).stream().limit(limit).map(Row::stored).toList());
     }
 
     // ------------------------------------------------------------------ parsing
@@ -417,16 +416,18 @@ public class SearchService {
 
     // ------------------------------------------------------------------ queries
 
-    private List<Row> page(Connection connection, String type, Plan plan, Cursor cursor, boolean forward)
-            throws SQLException {
+    private List<Row> page(Connection connection, String type, Plan plan, Long snapshot, Cursor cursor,
+            boolean forward) throws SQLException {
         Sql key = plan.sort == null ? new Sql().add("r.pid") : plan.sort.key();
         boolean ascending = (plan.sort == null || plan.sort.ascending()) == forward;
         Sql sql = new Sql().add("SELECT " + COLUMNS + ", ").add(key).add(" AS sort_key FROM resource r"
                 + " WHERE r.res_type = ? AND r.deleted = FALSE", type).add(plan.where);
+        if (snapshot != null) {
+            sql.add(" AND r.pid <= ?", snapshot);
+        }
         if (cursor != null) {
             String after = ascending ? " > " : " < ";
-            sql.add(" AND r.pid <= ?", cursor.snapshot())
-                    .add(" AND (").add(key).add(after + "?", cursor.key())
+            sql.add(" AND (").add(key).add(after + "?", cursor.key())
                     .add(" OR (").add(key).add(" = ? AND r.pid" + after + "?))", cursor.key(), cursor.pid());
         }
         String direction = ascending ? " ASC" : " DESC";
@@ -435,6 +436,7 @@ public class SearchService {
     }
 
     private long count(Connection connection, String type, Plan plan, Long snapshot) throws SQLException {
+        // snapshot null: every current row (a _summary=count search)
         Sql sql = new Sql().add("SELECT COUNT(*) FROM resource r WHERE r.res_type = ? AND r.deleted = FALSE", type)
                 .add(plan.where);
         if (snapshot != null) {
