@@ -614,7 +614,7 @@ public class SearchService {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":")
-                .replace("%7C", "|").replace("%2C", ",").replace("%2F", "/");
+                .replace("%2C", ",").replace("%2F", "/");
     }
 
     // ------------------------------------------------------------------ capability
