@@ -179,6 +179,11 @@ class SearchParametersTest {
         assertThat(matchIds(search(q + "38.6||Cel"))).containsExactly(high);
         assertThat(matchIds(search(q + "38.6|http://unitsofmeasure.org|mg"))).isEmpty();
         assertThat(matchIds(search(q + "lt37,gt38"))).containsExactly(high);
+        assertThat(matchIds(search(q + "ne37.2"))).containsExactly(high);
+        assertThat(matchIds(search(q + "sa38"))).containsExactly(high);
+        assertThat(matchIds(search(q + "eb38"))).containsExactly(low);
+        assertThat(matchIds(search(q + "ap38.6"))).containsExactlyInAnyOrder(low, high); // within 10%
+        assertThat(matchIds(search(q + "ap42"))).containsExactly(high); // [37.8, 46.2]
         assertThat(matchIds(search("Observation?code=Q" + u + "&subject=Patient/" + p + "&_id=" + high)))
                 .containsExactly(high);
         assertThat(matchIds(search("Observation?code=Q" + u + "&_id=" + low + "," + high))).hasSize(2);
@@ -216,6 +221,8 @@ class SearchParametersTest {
                 .get("/fhir/PlanDefinition"))).containsExactly(definition);
         assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url + "-nope").get("/fhir/PlanDefinition")))
                 .isEmpty();
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url:above", url + "/version/2")
+                .get("/fhir/PlanDefinition"))).containsExactly(definition);
     }
 
     @Test
@@ -299,6 +306,11 @@ class SearchParametersTest {
                 .containsExactly(p);
         assertThat(includedIds(search("Condition?_id=" + c + "&_include=Condition:subject"))).containsExactly(p);
         search("CarePlan?_include=CarePlan:nonsense").then().statusCode(400);
+        // :iterate follows references from included resources too: CarePlan -> Condition -> Patient
+        Response iterated = search("CarePlan?_id=" + plan + "&_include=CarePlan:condition"
+                + "&_include:iterate=Condition:subject");
+        assertThat(includedIds(iterated)).containsExactlyInAnyOrder(c, p);
+        assertThat(includedIds(search("CarePlan?_id=" + plan + "&_include=CarePlan:condition"))).containsExactly(c);
     }
 
     @Test
