@@ -229,6 +229,11 @@ public class SearchService {
                             + ") is not supported for " + type);
                 }
                 Criteria.checkModifier(param, modifier, resourceTypes);
+                // A parameter without a value selects nothing and is ignored (as HAPI and most servers do).
+                values = values.stream().filter(v -> v != null && !v.isBlank()).toList();
+                if (values.isEmpty()) {
+                    continue;
+                }
                 for (String value : values) {
                     Sql condition = Criteria.build(type, param, modifier, value, request.baseUrl(), now);
                     plan.where.add(" AND ").add(condition);

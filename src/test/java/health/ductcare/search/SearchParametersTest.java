@@ -161,6 +161,7 @@ class SearchParametersTest {
         assertThat(matchIds(search(q + "ge2025-03-10&date=lt2025-03-11"))).containsExactlyInAnyOrder(first, last);
         assertThat(matchIds(search(q + "2025-03-09,2025-03-11"))).containsExactlyInAnyOrder(before, nextDay);
         search(q + "2025-13-45").then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
+        assertThat(matchIds(search("Observation?code=L" + u + "&date="))).hasSize(4); // no value: ignored
     }
 
     @Test
