@@ -183,14 +183,10 @@ final class Criteria {
             return new Sql().add("x.uri LIKE ? ESCAPE '\\'", Sql.likeLiteral(value) + "%");
         }
         if ("above".equals(modifier)) {
-            return new Sql().add("? LIKE " + concatLike("x.uri"), value);
+            // The stored uri is a prefix of the searched one (a '%' or '_' inside a stored uri acts as a wildcard).
+            return new Sql().add("? LIKE (x.uri || '%')", value);
         }
         return new Sql().add("x.uri = ?", value);
-    }
-
-    /** {@code x.uri || '%'} with the wildcards inside x.uri taken literally is not portable: keep it simple. */
-    private static String concatLike(String column) {
-        return "(" + column + " || '%')";
     }
 
     private record Prefixed(String prefix, String value) {

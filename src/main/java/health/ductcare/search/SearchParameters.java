@@ -6,7 +6,10 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +80,21 @@ public class SearchParameters {
                 return target;
             }
         });
+    }
+
+    /**
+     * Parses every type's expressions in the background after start-up (about 2,000 of them, a few seconds),
+     * so neither the first write of a type nor the CapabilityStatement pays for it.
+     */
+    void warmUp(@Observes StartupEvent event,
+            @ConfigProperty(name = "ductcare.search.warm-up", defaultValue = "true") boolean enabled) {
+        if (!enabled) {
+            return;
+        }
+        Thread warmUp = new Thread(() -> context.getResourceTypes().forEach(this::of), "search-parameters-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
     }
 
     IFhirPath fhirPath() {

@@ -31,6 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -110,6 +111,8 @@ public class SearchService {
         final Map<String, List<String>> applied = new LinkedHashMap<>();
         final List<Include> includes = new ArrayList<>();
         final List<Include> revIncludes = new ArrayList<>();
+        /** Parameters a lenient search ignored; the Bundle says so in an outcome entry. */
+        final List<String> ignored = new ArrayList<>();
         int count;
         Sort sort;
         boolean countOnly;
@@ -131,7 +134,10 @@ public class SearchService {
             }
             Cursor cursor = plan.cursor;
             boolean forward = cursor == null || cursor.next();
-            List<Row> rows = plan.count == 0 ? List.of() : page(connection, type, plan, cursor, forward);
+            // Every page of one search sees the rows that existed when its first page was asked for, so a
+            // concurrent insert neither shifts the pages nor changes the total between them.
+            long snapshot = cursor != null ? cursor.snapshot() : maxPid(connection);
+            List<Row> rows = plan.count == 0 ? List.of() : page(connection, type, plan, snapshot, cursor, forward);
             boolean more = rows.size() > plan.count;
             if (more) {
                 rows = rows.subList(0, plan.count);
@@ -140,7 +146,6 @@ public class SearchService {
                 rows = new ArrayList<>(rows);
                 Collections.reverse(rows);
             }
-            Long snapshot = cursor != null ? Long.valueOf(cursor.snapshot()) : null;
             if (!plan.totalNone) {
                 if (cursor == null && plan.count > 0 && !more) {
                     bundle.setTotal(rows.size());
@@ -151,9 +156,6 @@ public class SearchService {
             bundle.addLink().setRelation("self").setUrl(link(base, type, plan.applied, cursor));
             boolean hasNext = forward ? more : !rows.isEmpty();
             boolean hasPrevious = forward ? cursor != null && !rows.isEmpty() : more;
-            if ((hasNext || hasPrevious) && snapshot == null) {
-                snapshot = maxPid(connection);
-            }
             if (hasNext) {
                 Row last = rows.get(rows.size() - 1);
                 bundle.addLink().setRelation("next").setUrl(link(base, type, plan.applied,
@@ -172,6 +174,7 @@ public class SearchService {
             for (Row row : includes(connection, plan, rows, seen, request.compartment())) {
                 addEntry(bundle, base, row, Bundle.SearchEntryMode.INCLUDE);
             }
+            addIgnoredOutcome(bundle, plan);
             return bundle;
         });
     }
@@ -195,7 +198,7 @@ public class SearchService {
         }
         plan.count = limit;
         return entityManager.unwrap(Session.class).doReturningWork(connection ->
-                page(connection, type, plan, null, true).stream().limit(limit).map(Row::stored).toList());
+                page(connection, type, plan, null, null, true).stream().limit(limit).map(Row::stored).toList());
     }
 
     // ------------------------------------------------------------------ parsing
@@ -226,6 +229,11 @@ public class SearchService {
                             + ") is not supported for " + type);
                 }
                 Criteria.checkModifier(param, modifier, resourceTypes);
+                // A parameter without a value selects nothing and is ignored (as HAPI and most servers do).
+                values = values.stream().filter(v -> v != null && !v.isBlank()).toList();
+                if (values.isEmpty()) {
+                    continue;
+                }
                 for (String value : values) {
                     Sql condition = Criteria.build(type, param, modifier, value, request.baseUrl(), now);
                     plan.where.add(" AND ").add(condition);
@@ -236,6 +244,7 @@ public class SearchService {
                     throw new InvalidRequestException(ContentNegotiation.sanitize(capitalize(e.getMessage()))
                             + " (send 'Prefer: handling=lenient' to ignore it)");
                 }
+                plan.ignored.add(rawName);
             }
         }
         if (request.compartment() != null) {
@@ -270,6 +279,8 @@ public class SearchService {
                 plan.sort = sort(type, value, lenient);
                 if (plan.sort != null) {
                     plan.applied.put("_sort", List.of(value));
+                } else {
+                    plan.ignored.add(rawName);
                 }
             }
             case "_cursor" -> plan.cursor = Cursor.decode(value);
@@ -279,6 +290,8 @@ public class SearchService {
                     if (parsed != null) {
                         plan.includes.add(parsed);
                         plan.applied.computeIfAbsent(rawName, k -> new ArrayList<>()).add(include);
+                    } else {
+                        plan.ignored.add(rawName);
                     }
                 }
             }
@@ -288,6 +301,8 @@ public class SearchService {
                     if (parsed != null) {
                         plan.revIncludes.add(parsed);
                         plan.applied.computeIfAbsent(rawName, k -> new ArrayList<>()).add(include);
+                    } else {
+                        plan.ignored.add(rawName);
                     }
                 }
             }
@@ -299,6 +314,7 @@ public class SearchService {
                     throw new InvalidRequestException("Unsupported result parameter '"
                             + ContentNegotiation.sanitize(rawName) + "'");
                 }
+                plan.ignored.add(rawName);
             }
         }
     }
@@ -405,16 +421,18 @@ public class SearchService {
 
     // ------------------------------------------------------------------ queries
 
-    private List<Row> page(Connection connection, String type, Plan plan, Cursor cursor, boolean forward)
-            throws SQLException {
+    private List<Row> page(Connection connection, String type, Plan plan, Long snapshot, Cursor cursor,
+            boolean forward) throws SQLException {
         Sql key = plan.sort == null ? new Sql().add("r.pid") : plan.sort.key();
         boolean ascending = (plan.sort == null || plan.sort.ascending()) == forward;
         Sql sql = new Sql().add("SELECT " + COLUMNS + ", ").add(key).add(" AS sort_key FROM resource r"
                 + " WHERE r.res_type = ? AND r.deleted = FALSE", type).add(plan.where);
+        if (snapshot != null) {
+            sql.add(" AND r.pid <= ?", snapshot);
+        }
         if (cursor != null) {
             String after = ascending ? " > " : " < ";
-            sql.add(" AND r.pid <= ?", cursor.snapshot())
-                    .add(" AND (").add(key).add(after + "?", cursor.key())
+            sql.add(" AND (").add(key).add(after + "?", cursor.key())
                     .add(" OR (").add(key).add(" = ? AND r.pid" + after + "?))", cursor.key(), cursor.pid());
         }
         String direction = ascending ? " ASC" : " DESC";
@@ -423,6 +441,7 @@ public class SearchService {
     }
 
     private long count(Connection connection, String type, Plan plan, Long snapshot) throws SQLException {
+        // snapshot null: every current row (a _summary=count search)
         Sql sql = new Sql().add("SELECT COUNT(*) FROM resource r WHERE r.res_type = ? AND r.deleted = FALSE", type)
                 .add(plan.where);
         if (snapshot != null) {
@@ -563,6 +582,18 @@ public class SearchService {
 
     // ------------------------------------------------------------------ bundle
 
+    private static void addIgnoredOutcome(Bundle bundle, Plan plan) {
+        if (plan.ignored.isEmpty()) {
+            return;
+        }
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING)
+                .setCode(OperationOutcome.IssueType.NOTSUPPORTED)
+                .setDiagnostics("Ignored unknown or unsupported parameters (Prefer: handling=lenient): "
+                        + ContentNegotiation.sanitize(String.join(", ", new LinkedHashSet<>(plan.ignored))));
+        bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+    }
+
     private void addEntry(Bundle bundle, String base, Row row, Bundle.SearchEntryMode mode) {
         Resource resource = (Resource) context.newJsonParser().parseResource(row.json());
         bundle.addEntry().setFullUrl(base + "/" + row.type() + "/" + row.id())
@@ -588,7 +619,7 @@ public class SearchService {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":")
-                .replace("%7C", "|").replace("%2C", ",").replace("%2F", "/");
+                .replace("%2C", ",").replace("%2F", "/");
     }
 
     // ------------------------------------------------------------------ capability

@@ -7,7 +7,14 @@ import static health.ductcare.search.SearchSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +28,9 @@ import org.junit.jupiter.api.Test;
 /** Keyset paging: stable while other clients write, with next and previous links that carry their position. */
 @QuarkusTest
 class SearchPagingTest {
+
+    @TestHTTPResource("/fhir")
+    URL fhirBase;
 
     private static String observation(String code, String effective) {
         return create("Observation", """
@@ -93,6 +103,32 @@ class SearchPagingTest {
             assertThat(concurrentWrites.get(60, TimeUnit.SECONDS)).isPositive();
             writer.shutdown();
         }
+    }
+
+    @Test
+    void aHapiGenericClientSearchesAndPages() {
+        String code = "client-" + unique();
+        List<String> created = new ArrayList<>();
+        for (int day = 1; day <= 5; day++) {
+            created.add(observation(code, "2025-07-0" + day + "T08:00:00Z"));
+        }
+        FhirContext context = FhirContext.forR4Cached();
+        context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        IGenericClient client = context.newRestfulGenericClient(fhirBase.toString());
+        Bundle page = client.search().forResource(Observation.class)
+                .where(Observation.CODE.exactly().systemAndCode("urn:test:paging", code))
+                .and(Observation.DATE.afterOrEquals().day("2025-07-01"))
+                .count(2).returnBundle(Bundle.class).execute();
+        assertThat(page.getTotal()).isEqualTo(5);
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            page.getEntry().forEach(e -> seen.add(e.getResource().getIdElement().getIdPart()));
+            if (page.getLink(Bundle.LINK_NEXT) == null) {
+                break;
+            }
+            page = client.loadPage().next(page).execute();
+        }
+        assertThat(seen).containsExactlyElementsOf(created);
     }
 
     @Test

@@ -161,6 +161,7 @@ class SearchParametersTest {
         assertThat(matchIds(search(q + "ge2025-03-10&date=lt2025-03-11"))).containsExactlyInAnyOrder(first, last);
         assertThat(matchIds(search(q + "2025-03-09,2025-03-11"))).containsExactlyInAnyOrder(before, nextDay);
         search(q + "2025-13-45").then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
+        assertThat(matchIds(search("Observation?code=L" + u + "&date="))).hasSize(4); // no value: ignored
     }
 
     @Test
@@ -179,6 +180,11 @@ class SearchParametersTest {
         assertThat(matchIds(search(q + "38.6||Cel"))).containsExactly(high);
         assertThat(matchIds(search(q + "38.6|http://unitsofmeasure.org|mg"))).isEmpty();
         assertThat(matchIds(search(q + "lt37,gt38"))).containsExactly(high);
+        assertThat(matchIds(search(q + "ne37.2"))).containsExactly(high);
+        assertThat(matchIds(search(q + "sa38"))).containsExactly(high);
+        assertThat(matchIds(search(q + "eb38"))).containsExactly(low);
+        assertThat(matchIds(search(q + "ap38.6"))).containsExactlyInAnyOrder(low, high); // within 10%
+        assertThat(matchIds(search(q + "ap42"))).containsExactly(high); // [37.8, 46.2]
         assertThat(matchIds(search("Observation?code=Q" + u + "&subject=Patient/" + p + "&_id=" + high)))
                 .containsExactly(high);
         assertThat(matchIds(search("Observation?code=Q" + u + "&_id=" + low + "," + high))).hasSize(2);
@@ -188,6 +194,36 @@ class SearchParametersTest {
         assertThat(matchIds(search("Observation?code=Q" + u + "&_lastUpdated=" + today.substring(0, 10))))
                 .hasSize(2);
         assertThat(matchIds(search("Observation?code=Q" + u + "&category=laboratory"))).hasSize(2);
+        assertThat(matchIds(search("Observation?code=Q" + u + "&patient=" + p))).hasSize(2);
+        assertThat(matchIds(search("Observation?code=Q" + u + "&subject=Patient/" + p))).hasSize(2);
+    }
+
+    @Test
+    void numberAndUriParametersOfOtherTypes() {
+        String u = unique();
+        String p = patient("Num" + u, "N", "female", "1990-01-01", "MRN-" + u);
+        String low = create("RiskAssessment", """
+                {"resourceType": "RiskAssessment", "status": "final", "subject": {"reference": "Patient/%s"},
+                 "prediction": [{"probabilityDecimal": 0.25}]}""".formatted(p));
+        String high = create("RiskAssessment", """
+                {"resourceType": "RiskAssessment", "status": "final", "subject": {"reference": "Patient/%s"},
+                 "prediction": [{"probabilityDecimal": 0.8}]}""".formatted(p));
+        assertThat(matchIds(search("RiskAssessment?subject=" + p + "&probability=0.25"))).containsExactly(low);
+        assertThat(matchIds(search("RiskAssessment?subject=" + p + "&probability=gt0.5"))).containsExactly(high);
+        assertThat(matchIds(search("RiskAssessment?subject=" + p + "&probability=le0.8"))).containsExactlyInAnyOrder(low, high);
+        search("RiskAssessment?probability=abc").then().statusCode(400);
+
+        String url = "http://example.org/fhir/PlanDefinition/duct-" + u;
+        String definition = create("PlanDefinition", """
+                {"resourceType": "PlanDefinition", "status": "active", "url": "%s"}""".formatted(url));
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url).get("/fhir/PlanDefinition")))
+                .containsExactly(definition);
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url:below", "http://example.org/fhir/PlanDefinition/duct-" + u.substring(0, 6))
+                .get("/fhir/PlanDefinition"))).containsExactly(definition);
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url + "-nope").get("/fhir/PlanDefinition")))
+                .isEmpty();
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url:above", url + "/version/2")
+                .get("/fhir/PlanDefinition"))).containsExactly(definition);
     }
 
     @Test
@@ -271,6 +307,11 @@ class SearchParametersTest {
                 .containsExactly(p);
         assertThat(includedIds(search("Condition?_id=" + c + "&_include=Condition:subject"))).containsExactly(p);
         search("CarePlan?_include=CarePlan:nonsense").then().statusCode(400);
+        // :iterate follows references from included resources too: CarePlan -> Condition -> Patient
+        Response iterated = search("CarePlan?_id=" + plan + "&_include=CarePlan:condition"
+                + "&_include:iterate=Condition:subject");
+        assertThat(includedIds(iterated)).containsExactlyInAnyOrder(c, p);
+        assertThat(includedIds(search("CarePlan?_id=" + plan + "&_include=CarePlan:condition"))).containsExactly(c);
     }
 
     @Test
@@ -288,6 +329,8 @@ class SearchParametersTest {
         assertThat(matchIds(lenient)).containsExactly(p);
         String self = lenient.path("link.find { it.relation == 'self' }.url");
         assertThat(self).contains("family=Len" + u).doesNotContain("shoe-size");
+        lenient.then().body("entry.find { it.search.mode == 'outcome' }.resource.issue[0].diagnostics",
+                containsString("shoe-size"));
         // unsupported parameter types (composite) too
         search("Observation?code-value-quantity=x$1").then().statusCode(400);
     }

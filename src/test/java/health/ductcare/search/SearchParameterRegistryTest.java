@@ -1,0 +1,60 @@
+package health.ductcare.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.EnumSet;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+/** The registry built from HAPI's R4 search parameter definitions, and what the indexer extracts with it. */
+@QuarkusTest
+class SearchParameterRegistryTest {
+
+    @Inject
+    FhirContext context;
+
+    @Inject
+    SearchParameters registry;
+
+    @Inject
+    SearchIndexer indexer;
+
+    @Test
+    void everyTypeGetsItsIndexedParametersFromTheR4Definitions() {
+        Set<RestSearchParameterTypeEnum> typesSeen = EnumSet.noneOf(RestSearchParameterTypeEnum.class);
+        int indexed = 0;
+        for (String type : context.getResourceTypes()) {
+            SearchParameters.TypeParams params = registry.of(type);
+            assertThat(params.all()).containsKeys("_id", "_lastUpdated");
+            params.indexed().forEach(p -> typesSeen.add(p.type()));
+            indexed += params.indexed().size();
+        }
+        assertThat(typesSeen).containsAll(SearchParameters.INDEXED);
+        assertThat(indexed).isGreaterThan(1000);
+        assertThat(registry.find("Condition", "patient").orElseThrow().inPatientCompartment()).isTrue();
+        assertThat(registry.find("Condition", "code").orElseThrow().type()).isEqualTo(RestSearchParameterTypeEnum.TOKEN);
+    }
+
+    @Test
+    void resolveLetsTypedReferenceExpressionsSelectByTargetType() {
+        Condition condition = new Condition();
+        condition.setSubject(new Reference("Patient/p1"));
+        condition.setOnset(new DateTimeType("2025-03-10"));
+        SearchIndexer.Rows rows = indexer.extract("Condition", condition);
+        assertThat(rows.references).extracting(SearchIndexer.ReferenceRow::param).contains("subject", "patient");
+        assertThat(rows.dates).singleElement().satisfies(d -> {
+            assertThat(d.param()).isEqualTo("onset-date");
+            assertThat(d.high() - d.low()).isEqualTo(86_400_000L - 1);
+        });
+        condition.setSubject(new Reference("Group/g1"));
+        assertThat(indexer.extract("Condition", condition).references).extracting(SearchIndexer.ReferenceRow::param)
+                .contains("subject").doesNotContain("patient");
+    }
+}
