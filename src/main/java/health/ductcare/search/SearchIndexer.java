@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import org.hibernate.Session;
 import org.hl7.fhir.instance.model.api.IBase;
@@ -73,15 +75,15 @@ public class SearchIndexer implements ResourceIndexer {
     record UriRow(String param, String uri) {
     }
 
-    /** Every index value of one resource. */
+    /** Every distinct index value of one resource (a CarePlan repeats its codes in every session). */
     static final class Rows {
-        final List<TokenRow> tokens = new ArrayList<>();
-        final List<StringRow> strings = new ArrayList<>();
-        final List<DateRow> dates = new ArrayList<>();
-        final List<ReferenceRow> references = new ArrayList<>();
-        final List<QuantityRow> quantities = new ArrayList<>();
-        final List<NumberRow> numbers = new ArrayList<>();
-        final List<UriRow> uris = new ArrayList<>();
+        final Set<TokenRow> tokens = new LinkedHashSet<>();
+        final Set<StringRow> strings = new LinkedHashSet<>();
+        final Set<DateRow> dates = new LinkedHashSet<>();
+        final Set<ReferenceRow> references = new LinkedHashSet<>();
+        final Set<QuantityRow> quantities = new LinkedHashSet<>();
+        final Set<NumberRow> numbers = new LinkedHashSet<>();
+        final Set<UriRow> uris = new LinkedHashSet<>();
     }
 
     @Override

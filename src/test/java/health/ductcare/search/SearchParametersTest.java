@@ -213,17 +213,17 @@ class SearchParametersTest {
         assertThat(matchIds(search("RiskAssessment?subject=" + p + "&probability=le0.8"))).containsExactlyInAnyOrder(low, high);
         search("RiskAssessment?probability=abc").then().statusCode(400);
 
-        String url = "http://example.org/fhir/PlanDefinition/duct-" + u;
-        String definition = create("PlanDefinition", """
-                {"resourceType": "PlanDefinition", "status": "active", "url": "%s"}""".formatted(url));
-        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url).get("/fhir/PlanDefinition")))
+        String url = "http://example.org/fhir/Questionnaire/duct-" + u;
+        String definition = create("Questionnaire", """
+                {"resourceType": "Questionnaire", "status": "active", "url": "%s"}""".formatted(url));
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url).get("/fhir/Questionnaire")))
                 .containsExactly(definition);
-        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url:below", "http://example.org/fhir/PlanDefinition/duct-" + u.substring(0, 6))
-                .get("/fhir/PlanDefinition"))).containsExactly(definition);
-        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url + "-nope").get("/fhir/PlanDefinition")))
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url:below", "http://example.org/fhir/Questionnaire/duct-" + u.substring(0, 6))
+                .get("/fhir/Questionnaire"))).containsExactly(definition);
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url", url + "-nope").get("/fhir/Questionnaire")))
                 .isEmpty();
         assertThat(matchIds(given().accept(FHIR_JSON).queryParam("url:above", url + "/version/2")
-                .get("/fhir/PlanDefinition"))).containsExactly(definition);
+                .get("/fhir/Questionnaire"))).containsExactly(definition);
     }
 
     @Test
