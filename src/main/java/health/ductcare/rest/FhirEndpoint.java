@@ -10,6 +10,8 @@ import health.ductcare.fhir.OperationOutcomes;
 import health.ductcare.fhir.ResponseOptions;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
+import health.ductcare.security.AccessContext;
+import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.ResourceService;
 import health.ductcare.service.ResourceTypes;
 import health.ductcare.service.WriteResult;
@@ -58,6 +60,10 @@ public class FhirEndpoint {
     private final String configuredBaseUrl;
     private final int defaultPageSize;
     private final int maxPageSize;
+    @jakarta.inject.Inject
+    AccessPolicy access;
+    @jakarta.inject.Inject
+    AccessContext accessContext;
 
     public FhirEndpoint(ResourceService resources, ResourceTypes types, IncomingResources incoming, FhirWriter writer,
             FhirContext context, SearchService search, CapabilityStatementFactory capabilityStatement,
@@ -139,6 +145,7 @@ public class FhirEndpoint {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
         StoredResource stored = resources.read(type, id);
+        access.checkRead(stored);
         if (FhirHeaders.ifNoneMatchHits(headers, stored.version())
                 || FhirHeaders.notModifiedSince(headers, stored.lastUpdated())) {
             return versionHeaders(Response.notModified(), stored).build();
@@ -159,7 +166,9 @@ public class FhirEndpoint {
             throw new ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException(
                     "Version '" + ContentNegotiation.sanitize(vid) + "' of " + type + "/" + id + " does not exist");
         }
-        return storedResponse(resources.vread(type, id, version), options);
+        StoredResource stored = resources.vread(type, id, version);
+        access.checkRead(stored);
+        return storedResponse(stored, options);
     }
 
     @PUT
@@ -193,6 +202,7 @@ public class FhirEndpoint {
     public Response instanceHistory(@PathParam("type") String type, @PathParam("id") String id,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         types.requireKnown(type);
+        resources.find(type, id).ifPresent(access::checkRead);
         return historyResponse(type, id, headers, uri);
     }
 
@@ -208,7 +218,8 @@ public class FhirEndpoint {
             }
         });
         Bundle bundle = search.search(new SearchRequest(type, searchParameters, baseUrl(uri),
-                FhirHeaders.lenientHandling(headers)));
+                FhirHeaders.lenientHandling(headers), accessContext.compartment(type)));
+        access.guardBundle(bundle);
         return writer.respond(200, bundle, options).build();
     }
 
@@ -264,6 +275,7 @@ public class FhirEndpoint {
                     .setEtag(version.etag())
                     .setLastModified(java.util.Date.from(version.lastUpdated()));
         }
+        access.guardBundle(bundle);
         return Response.ok(writer.encodeBundle(bundle, options)).type(options.contentType()).build();
     }
 
