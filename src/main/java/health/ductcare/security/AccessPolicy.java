@@ -121,7 +121,10 @@ public class AccessPolicy {
         }
         if (grant == Grant.COMPARTMENT && (stored.json() == null
                 || !isVisibleIn(stored.type(), context.newJsonParser().parseResource(stored.json()), access.patientId()))) {
-            throw new ResourceNotFoundException(new IdType(stored.type(), stored.id()));
+            // The very answer the store gives for an id or version that does not exist.
+            throw stored.versionPid() == 0 ? new ResourceNotFoundException(new IdType(stored.type(), stored.id()))
+                    : new ResourceNotFoundException("Version " + stored.version() + " of " + stored.type() + "/"
+                            + stored.id() + " does not exist");
         }
     }
 

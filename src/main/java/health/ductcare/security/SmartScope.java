@@ -79,10 +79,13 @@ public record SmartScope(Context context, String resourceType, Set<Permission> p
 
     /**
      * Whether this scope grants {@code permission} on {@code type}. A wildcard never covers
-     * {@link AccessPolicy#ADMIN_TYPES}: reading the audit trail needs a scope that names it.
+     * {@link AccessPolicy#ADMIN_TYPES}: reading the audit trail needs a user/ or system/ scope that names it.
      */
     public boolean grants(String type, Permission permission) {
         if (!permissions.contains(permission)) {
+            return false;
+        }
+        if (context == Context.PATIENT && AccessPolicy.ADMIN_TYPES.contains(type)) {
             return false;
         }
         if ("*".equals(resourceType)) {
