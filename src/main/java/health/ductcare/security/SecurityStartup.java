@@ -37,8 +37,8 @@ public class SecurityStartup {
         List<String> missing = new ArrayList<>();
         require(config, "mp.jwt.verify.issuer", "DUCTCARE_SECURITY_ISSUER", missing);
         require(config, "mp.jwt.verify.audiences", "DUCTCARE_SECURITY_AUDIENCE", missing);
-        if (config.getOptionalValue("mp.jwt.verify.publickey.location", String.class).isEmpty()
-                && config.getOptionalValue("mp.jwt.verify.publickey", String.class).isEmpty()) {
+        if (configured(config, "mp.jwt.verify.publickey.location").isEmpty()
+                && configured(config, "mp.jwt.verify.publickey").isEmpty()) {
             missing.add("mp.jwt.verify.publickey.location (DUCTCARE_SECURITY_JWKS_URL or DUCTCARE_SECURITY_PUBLIC_KEY)");
         }
         if (!missing.isEmpty()) {
@@ -50,8 +50,13 @@ public class SecurityStartup {
     }
 
     private static void require(Config config, String key, String env, List<String> missing) {
-        if (config.getOptionalValue(key, String.class).isEmpty()) {
+        if (configured(config, key).isEmpty()) {
             missing.add(key + " (" + env + ")");
         }
+    }
+
+    /** A value that is set and is not smallrye-jwt's placeholder NONE. */
+    static Optional<String> configured(Config config, String key) {
+        return config.getOptionalValue(key, String.class).filter(value -> !value.isBlank() && !"NONE".equals(value));
     }
 }

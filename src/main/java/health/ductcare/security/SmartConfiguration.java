@@ -43,7 +43,7 @@ public class SmartConfiguration {
             @ConfigProperty(name = "ductcare.security.smart.grant-types") List<String> grantTypes,
             @ConfigProperty(name = "quarkus.http.cors.enabled", defaultValue = "false") boolean cors) {
         this.enabled = enabled;
-        this.issuer = issuer;
+        this.issuer = issuer.filter(value -> !"NONE".equals(value));
         this.authorizationEndpoint = authorizationEndpoint;
         this.tokenEndpoint = tokenEndpoint;
         this.jwksUri = jwksUri.filter(uri -> uri.startsWith("https://") || uri.startsWith("http://"));

@@ -197,8 +197,9 @@ class PatientCompartmentTest {
 
     @Test
     void operationsAreAuthorizedLikeReadsOfTheirTarget() {
-        assertThat(as(tokenA).get("/fhir/Condition/" + conditionA + "/$security-probe").statusCode()).isEqualTo(200);
-        assertThat(as(Tokens.patient(patientA, "patient/Observation.rs"))
+        assertThat(as(tokenA).urlEncodingEnabled(false).get("/fhir/Condition/" + conditionA + "/$security-probe")
+                .statusCode()).isEqualTo(200);
+        assertThat(as(Tokens.patient(patientA, "patient/Observation.rs")).urlEncodingEnabled(false)
                 .get("/fhir/Condition/" + conditionA + "/$security-probe").statusCode()).isEqualTo(403);
     }
 
