@@ -21,19 +21,17 @@ public class ResponseFilters {
                 && !response.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL)) {
             response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
         }
-        FhirRequest fhirRequest = access.request();
-        if (fhirRequest == null) {
-            String path = request.getUriInfo().getPath();
-            if (!path.equals("/fhir") && !path.startsWith("/fhir/")) {
-                return;
-            }
-            fhirRequest = FhirRequest.of(request.getMethod(), path.substring("/fhir".length()));
-        }
-        if (fhirRequest.interaction() == Interaction.CAPABILITIES || "OPTIONS".equals(request.getMethod())
-                || FhirRequest.isPublic(request.getMethod(), request.getUriInfo().getPath().substring(
-                        Math.min(5, request.getUriInfo().getPath().length())))) {
+        String path = request.getUriInfo().getPath();
+        if (!path.equals("/fhir") && !path.startsWith("/fhir/")) {
             return;
         }
+        String fhirPath = path.substring("/fhir".length());
+        if ("OPTIONS".equals(request.getMethod()) || FhirRequest.isPublic(request.getMethod(), fhirPath)) {
+            return;
+        }
+        // Known when the authorization filter ran; a request the router refused before it is derived here.
+        FhirRequest fhirRequest = access.request() != null ? access.request()
+                : FhirRequest.of(request.getMethod(), fhirPath);
         String compartmentPatient = fhirRequest.type() != null && access.isEnforced()
                 && access.patientId() != null ? access.patientId() : null;
         audit.record(new AuditTrail.Entry(fhirRequest, access.subject(), access.clientId(), compartmentPatient,
