@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import health.ductcare.security.InputLimits;
 import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -26,10 +27,12 @@ public class IncomingResources {
 
     private final FhirContext context;
     private final FhirValidation validation;
+    private final InputLimits limits;
 
-    public IncomingResources(FhirContext context, FhirValidation validation) {
+    public IncomingResources(FhirContext context, FhirValidation validation, InputLimits limits) {
         this.context = context;
         this.validation = validation;
+        this.limits = limits;
     }
 
     /** A parsed body with the text it came from (the validator reads the text, so nothing is lost). */
@@ -39,9 +42,10 @@ public class IncomingResources {
     public Incoming parse(byte[] body, String contentType) {
         String text = decode(body, charsetOf(contentType));
         FhirFormat format = bodyFormat(contentType, text);
+        limits.checkText(text, format);
+        IBaseResource resource;
         try {
-            IBaseResource resource = FhirContextProducer.parserFor(context, format).parseResource(text);
-            return new Incoming(resource, text, format);
+            resource = FhirContextProducer.parserFor(context, format).parseResource(text);
         } catch (DataFormatException e) {
             throw new InvalidRequestException("The body is not a parseable FHIR " + format + " resource: "
                     + parserMessage(e));
@@ -49,6 +53,8 @@ public class IncomingResources {
             // Some malformed input reaches the underlying JSON/XML libraries' own exceptions.
             throw new InvalidRequestException("The body is not a parseable FHIR " + format + " resource");
         }
+        limits.checkParsed(resource);
+        return new Incoming(resource, text, format);
     }
 
     /** Parses, checks the type (and id, for an update) against the URL, and validates. */

@@ -8,6 +8,7 @@ import health.ductcare.engine.PlanNote;
 import health.ductcare.protocol.LoadedProtocol;
 import health.ductcare.protocol.ProtocolService;
 import health.ductcare.search.SearchService;
+import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.CarePlanPlanner;
 import health.ductcare.service.CarePlanService;
 import health.ductcare.service.ResourceService;
@@ -47,9 +48,11 @@ public class ApplyPlanDefinitionOperation {
     private final SearchService search;
     private final ResourceService resources;
     private final Clock clock;
+    private final AccessPolicy access;
 
     public ApplyPlanDefinitionOperation(FhirContext context, ProtocolService protocols, SearchService search,
-            ResourceService resources, Clock clock) {
+            ResourceService resources, Clock clock, AccessPolicy access) {
+        this.access = access;
         this.context = context;
         this.protocols = protocols;
         this.search = search;
@@ -70,6 +73,7 @@ public class ApplyPlanDefinitionOperation {
             throw new InvalidRequestException("$apply subject must be a Patient reference such as Patient/123");
         }
         String patient = "Patient/" + subjectId.getIdPart();
+        access.checkPatientInCompartment("Condition", subjectId.getIdPart());
         Parameters.ParametersParameterComponent dataPart = parameters.getParameter("data");
         OperationInputs given = OperationInputs.of(
                 dataPart != null && dataPart.getResource() instanceof Bundle bundle ? bundle.getEntry() : List.of(),
@@ -112,6 +116,7 @@ public class ApplyPlanDefinitionOperation {
         }
         best.setId((String) null);
         addOptionalReferences(best, parameters);
+        access.checkRead("CarePlan", best);
         return best;
     }
 

@@ -3,6 +3,7 @@ package health.ductcare.operation;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.context.FhirContext;
 import health.ductcare.fhir.IncomingResources;
+import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.BundleService;
 import health.ductcare.service.CarePlanService;
 import health.ductcare.service.ResourceService;
@@ -35,9 +36,11 @@ public class GenerateCarePlanOperation {
     private final BundleService bundles;
     private final ResourceService resources;
     private final FhirContext context;
+    private final AccessPolicy access;
 
     public GenerateCarePlanOperation(ProtocolService protocols, Clock clock, BundleService bundles,
-            ResourceService resources, FhirContext context) {
+            ResourceService resources, FhirContext context, AccessPolicy access) {
+        this.access = access;
         this.protocols = protocols;
         this.clock = clock;
         this.bundles = bundles;
@@ -109,8 +112,11 @@ public class GenerateCarePlanOperation {
         return resources;
     }
 
-    /** The inputs of a {@code $generate} body: a Bundle, or Parameters with a {@code data} Bundle or resources. */
-    public static OperationInputs inputs(IncomingResources.Incoming body) {
+    /**
+     * The inputs of a {@code $generate} body: a Bundle, or Parameters with a {@code data} Bundle, resources, or a
+     * {@code condition} reference to a stored Condition (read as the caller's token allows).
+     */
+    public OperationInputs inputs(IncomingResources.Incoming body) {
         IBaseResource resource = body.resource();
         if (resource instanceof Bundle bundle) {
             return OperationInputs.of(bundle.getEntry(), List.of());
@@ -123,6 +129,8 @@ public class GenerateCarePlanOperation {
                     entries.addAll(bundle.getEntry());
                 } else if (part.getResource() != null) {
                     loose.add(part.getResource());
+                } else if ("condition".equals(part.getName()) && part.getValue() instanceof Reference reference) {
+                    loose.add(storedCondition(reference));
                 }
             }
             return OperationInputs.of(entries, loose);
@@ -148,8 +156,20 @@ public class GenerateCarePlanOperation {
         CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocols.active().protocol(), condition,
                 new Reference(condition.getSubject().getReference()), inputs.medicationRequests(),
                 inputs::medication, inputs.observations(), now, null, now);
-        return planned.carePlan().orElseThrow(() -> PlanOutcomes.noPlan(
+        CarePlan plan = planned.carePlan().orElseThrow(() -> PlanOutcomes.noPlan(
                 "The protocol makes no plan for this Condition", planned.decision().notes()));
+        access.checkRead("CarePlan", plan);
+        return plan;
+    }
+
+    private Condition storedCondition(Reference reference) {
+        IdType id = new IdType(reference.getReference());
+        if (!"Condition".equals(id.getResourceType()) || id.getIdPart() == null) {
+            throw new InvalidRequestException("The condition parameter must reference a Condition, e.g. Condition/123");
+        }
+        var stored = resources.read("Condition", id.getIdPart());
+        access.checkRead(stored);
+        return context.newJsonParser().parseResource(Condition.class, stored.json());
     }
 
     static Condition singleCondition(OperationInputs inputs) {

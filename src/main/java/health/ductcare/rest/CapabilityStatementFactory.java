@@ -4,6 +4,7 @@ import health.ductcare.operation.Operations;
 import health.ductcare.search.SearchParameterInfo;
 import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.search.SearchService;
+import health.ductcare.security.SmartConfiguration;
 import health.ductcare.service.ResourceTypes;
 import jakarta.inject.Singleton;
 import java.util.Date;
@@ -26,10 +27,12 @@ public class CapabilityStatementFactory {
     private final SearchService search;
     private final String softwareVersion;
     private final Date started = new Date();
+    private final SmartConfiguration smart;
 
-    public CapabilityStatementFactory(ResourceTypes types, SearchService search,
+    public CapabilityStatementFactory(ResourceTypes types, SearchService search, SmartConfiguration smart,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String softwareVersion) {
         this.types = types;
+        this.smart = smart;
         this.search = search;
         this.softwareVersion = softwareVersion;
     }
@@ -50,6 +53,7 @@ public class CapabilityStatementFactory {
                 .setUrl(baseUrl);
         CapabilityStatementRestComponent rest = statement.addRest()
                 .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        rest.setSecurity(smart.restSecurity());
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);

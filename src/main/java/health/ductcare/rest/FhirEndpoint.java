@@ -15,6 +15,8 @@ import health.ductcare.search.QueryStrings;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
 import health.ductcare.service.ConditionalService;
+import health.ductcare.security.AccessContext;
+import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.ResourceService;
 import health.ductcare.service.ResourceTypes;
 import health.ductcare.service.WriteResult;
@@ -68,6 +70,10 @@ public class FhirEndpoint {
     private final String configuredBaseUrl;
     private final int defaultPageSize;
     private final int maxPageSize;
+    @jakarta.inject.Inject
+    AccessPolicy access;
+    @jakarta.inject.Inject
+    AccessContext accessContext;
 
     public FhirEndpoint(ResourceService resources, ResourceTypes types, IncomingResources incoming, FhirWriter writer,
             FhirContext context, SearchService search, ConditionalService conditional,
@@ -186,6 +192,7 @@ public class FhirEndpoint {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
         StoredResource stored = resources.read(type, id);
+        access.checkRead(stored);
         if (FhirHeaders.ifNoneMatchHits(headers, stored.version())
                 || FhirHeaders.notModifiedSince(headers, stored.lastUpdated())) {
             return versionHeaders(Response.notModified(), stored).build();
@@ -206,7 +213,9 @@ public class FhirEndpoint {
             throw new ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException(
                     "Version '" + ContentNegotiation.sanitize(vid) + "' of " + type + "/" + id + " does not exist");
         }
-        return storedResponse(resources.vread(type, id, version), options);
+        StoredResource stored = resources.vread(type, id, version);
+        access.checkRead(stored);
+        return storedResponse(stored, options);
     }
 
     @PUT
@@ -240,6 +249,7 @@ public class FhirEndpoint {
     public Response instanceHistory(@PathParam("type") String type, @PathParam("id") String id,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         types.requireKnown(type);
+        resources.find(type, id).ifPresent(access::checkRead);
         return historyResponse(type, id, headers, uri);
     }
 
@@ -266,7 +276,8 @@ public class FhirEndpoint {
             }
         });
         Bundle bundle = search.search(new SearchRequest(type, searchParameters, baseUrl(uri),
-                FhirHeaders.lenientHandling(headers)));
+                FhirHeaders.lenientHandling(headers), accessContext.compartment(type)));
+        access.guardBundle(bundle);
         return writer.respond(200, bundle, options).build();
     }
 
@@ -322,6 +333,7 @@ public class FhirEndpoint {
                     .setEtag(version.etag())
                     .setLastModified(java.util.Date.from(version.lastUpdated()));
         }
+        access.guardBundle(bundle);
         return Response.ok(writer.encodeBundle(bundle, options)).type(options.contentType()).build();
     }
 
@@ -430,7 +442,7 @@ public class FhirEndpoint {
             if (GenerateCarePlanOperation.persistRequested(parsed, uri.getQueryParameters().getFirst("persist"))) {
                 return writer.respond(200, generateOperation.generateAndStore(parsed, baseUrl(uri)), options).build();
             }
-            OperationInputs inputs = GenerateCarePlanOperation.inputs(parsed);
+            OperationInputs inputs = generateOperation.inputs(parsed);
             return writer.respond(200, generateOperation.generate(inputs), options).build();
         }
         throw unknownOperation(type, operation);
@@ -462,6 +474,18 @@ public class FhirEndpoint {
             return writer.respond(200, applyOperation.apply(id, parameters), options).build();
         }
         throw unknownOperation(type, operation);
+    }
+
+    /** Operations that change nothing ({@code $apply}) may also be invoked with GET and query parameters. */
+    @GET
+    @Path(TYPE + "/" + ID + "/{operation: (\\$|%24)[A-Za-z][A-Za-z0-9\\-]*}")
+    public Response instanceOperationByGet(@PathParam("type") String type, @PathParam("id") String id,
+            @PathParam("operation") String operation, @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!operation.equals("$apply")) {
+            throw new ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException(operation + " must be invoked with POST",
+                    ca.uhn.fhir.rest.api.RequestTypeEnum.POST);
+        }
+        return instanceOperation(type, id, operation, null, headers, uri);
     }
 
     private static InvalidRequestException unknownOperation(String type, String operation) {

@@ -1,5 +1,8 @@
 package health.ductcare.service;
 
+import health.ductcare.security.AccessPolicy;
+import health.ductcare.security.Interaction;
+
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -83,12 +86,13 @@ public class BundleService {
     private final SearchService search;
     private final ResourceTypes types;
     private final ReferenceResolver references;
+    private final AccessPolicy access;
     private final Clock clock;
     private final int maxEntries;
 
     public BundleService(FhirContext context, IncomingResources incoming, FhirValidation validation,
             ResourceService resources, ConditionalService conditional, PatchService patches, SearchService search,
-            ResourceTypes types, ReferenceResolver references, Clock clock,
+            ResourceTypes types, ReferenceResolver references, Clock clock, AccessPolicy access,
             @ConfigProperty(name = "ductcare.fhir.max-bundle-entries", defaultValue = "1000") int maxEntries) {
         this.context = context;
         this.incoming = incoming;
@@ -99,6 +103,7 @@ public class BundleService {
         this.search = search;
         this.types = types;
         this.references = references;
+        this.access = access;
         this.clock = clock;
         this.maxEntries = maxEntries;
     }
@@ -416,16 +421,21 @@ public class BundleService {
         EntryRequest request = entry.request;
         boolean head = request.method() == HTTPVerb.HEAD;
         if (request.isSearch()) {
+            access.checkInteraction(Interaction.SEARCH, request.type());
             Map<String, List<String>> parameters = new LinkedHashMap<>(
                     request.criteria() == null ? Map.of() : request.criteria());
             RESULT_PARAMETERS.forEach(parameters::remove);
-            Bundle result = search.search(new SearchRequest(request.type(), parameters, options.baseUrl(), false));
+            Bundle result = search.search(new SearchRequest(request.type(), parameters, options.baseUrl(), false,
+                    access.searchCompartment(request.type())));
+            access.guardBundle(result);
             return new EntryOutcome(new BundleEntryResponseComponent().setStatus(statusLine(200)),
                     head ? null : result, null);
         }
+        access.checkInteraction(request.version() != null ? Interaction.VREAD : Interaction.READ, request.type());
         StoredResource stored = request.version() != null
                 ? resources.vread(request.type(), request.id(), request.version())
                 : resources.read(request.type(), request.id());
+        access.checkRead(stored);
         BundleEntryResponseComponent response = new BundleEntryResponseComponent()
                 .setStatus(statusLine(200))
                 .setEtag(stored.etag())

@@ -1,0 +1,165 @@
+package health.ductcare.security;
+
+import health.ductcare.fhir.RequestIds;
+import health.ductcare.service.ResourceService;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.Date;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.jboss.logging.Logger;
+
+/**
+ * Records every FHIR interaction as an AuditEvent (who: token subject and client id; what: type/id; the
+ * outcome) after its answer is known, in its own transaction on a small bounded background queue: the request
+ * neither waits for it nor fails with it. AuditEvents carry ids and codes only, never resource bodies or names.
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    private static final Logger LOG = Logger.getLogger(AuditTrail.class);
+    static final String SUBJECT_SYSTEM = "urn:ductcare:token-subject";
+    static final String CLIENT_SYSTEM = "urn:ductcare:client-id";
+
+    private final ResourceService resources;
+    private final Clock clock;
+    private final CurrentVertxRequest currentRequest;
+    private final boolean enabled;
+    private final ThreadPoolExecutor writer;
+    private final AtomicLong dropped = new AtomicLong();
+
+    public AuditTrail(ResourceService resources, Clock clock, CurrentVertxRequest currentRequest,
+            @ConfigProperty(name = "ductcare.audit.enabled", defaultValue = "true") boolean enabled,
+            @ConfigProperty(name = "ductcare.audit.queue-size", defaultValue = "10000") int queueSize) {
+        this.resources = resources;
+        this.clock = clock;
+        this.currentRequest = currentRequest;
+        this.enabled = enabled;
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueSize),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "ductcare-audit-writer");
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                (runnable, executor) -> {
+                    // A full queue means the database cannot keep up: the request must still be served.
+                    if (dropped.incrementAndGet() % 1000 == 1) {
+                        LOG.warnf("Audit queue full: %d AuditEvents dropped so far", dropped.get());
+                    }
+                });
+    }
+
+    /** What one answered request was, for the trail. */
+    public record Entry(FhirRequest request, String subject, String clientId, String compartmentPatient,
+            String createdId, int status) {
+    }
+
+    public void record(Entry entry) {
+        if (!enabled || entry.request() == null) {
+            return;
+        }
+        String requestId = RequestIds.of(currentRequest.getCurrent());
+        Date recorded = Date.from(clock.instant());
+        writer.execute(() -> store(toAuditEvent(entry, requestId, recorded)));
+    }
+
+    private void store(AuditEvent event) {
+        try {
+            resources.create("AuditEvent", event);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not store an AuditEvent (%s)", e.getClass().getSimpleName());
+        }
+    }
+
+    static AuditEvent toAuditEvent(Entry entry, String requestId, Date recorded) {
+        FhirRequest request = entry.request();
+        AuditEvent event = new AuditEvent();
+        event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
+                "RESTful Operation"));
+        event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", subtype(request), null));
+        event.setAction(AuditEvent.AuditEventAction.fromCode(request.interaction().auditAction()));
+        event.setRecorded(recorded);
+        int status = entry.status();
+        event.setOutcome(status < 400 ? AuditEvent.AuditEventOutcome._0
+                : status < 500 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8);
+        event.setOutcomeDesc("HTTP " + status);
+        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+        user.setWho(new Reference().setIdentifier(new Identifier().setSystem(SUBJECT_SYSTEM).setValue(entry.subject())));
+        user.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
+                "humanuser", "human user"));
+        if (entry.clientId() != null) {
+            AuditEvent.AuditEventAgentComponent client = event.addAgent().setRequestor(false);
+            client.setWho(new Reference().setIdentifier(new Identifier().setSystem(CLIENT_SYSTEM)
+                    .setValue(entry.clientId())));
+            client.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150",
+                    "Application"));
+        }
+        event.getSource().setObserver(new Reference().setDisplay("DuctCare FHIR server"))
+                .setSite("DuctCare");
+        String id = request.id() != null ? request.id() : entry.createdId();
+        String what = request.type() == null ? null : id == null ? request.type() : request.type() + "/" + id;
+        AuditEvent.AuditEventEntityComponent entity = event.addEntity();
+        if (what != null) {
+            entity.setWhat(new Reference(what));
+        }
+        entity.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"));
+        if (request.operation() != null) {
+            entity.setName(request.operation());
+        }
+        entity.addDetail().setType("X-Request-ID").setValue(new org.hl7.fhir.r4.model.StringType(requestId));
+        if (entry.compartmentPatient() != null) {
+            event.addEntity().setWhat(new Reference("Patient/" + entry.compartmentPatient()))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+        }
+        return event;
+    }
+
+    private static String subtype(FhirRequest request) {
+        return switch (request.interaction()) {
+            case READ -> "read";
+            case VREAD -> "vread";
+            case HISTORY_INSTANCE -> "history-instance";
+            case HISTORY_TYPE -> "history-type";
+            case HISTORY_SYSTEM -> "history-system";
+            case SEARCH -> request.type() == null ? "search-system" : "search-type";
+            case CREATE -> "create";
+            case UPDATE -> "update";
+            case PATCH -> "patch";
+            case DELETE -> "delete";
+            case OPERATION -> "operation";
+            case TRANSACTION -> "transaction";
+            case CAPABILITIES -> "capabilities";
+            case OTHER -> "operation";
+        };
+    }
+
+    /** Lets tests and shutdown wait for the queue to drain. */
+    public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (writer.getQueue().isEmpty() && writer.getActiveCount() == 0) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        writer.shutdown();
+        if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warnf("%d AuditEvents not stored at shutdown", writer.getQueue().size());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package health.ductcare.security;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.net.URI;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/** After every answer: no caching of authenticated responses, and the interaction onto the audit trail. */
+public class ResponseFilters {
+
+    @Inject
+    AccessContext access;
+    @Inject
+    AuditTrail audit;
+
+    @ServerResponseFilter
+    public void afterResponse(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getHeaderString(HttpHeaders.AUTHORIZATION) != null
+                && !response.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL)) {
+            response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+        String path = request.getUriInfo().getPath();
+        if (!path.equals("/fhir") && !path.startsWith("/fhir/")) {
+            return;
+        }
+        String fhirPath = path.substring("/fhir".length());
+        if ("OPTIONS".equals(request.getMethod()) || FhirRequest.isPublic(request.getMethod(), fhirPath)) {
+            return;
+        }
+        // Known when the authorization filter ran; a request the router refused before it is derived here.
+        FhirRequest fhirRequest = access.request() != null ? access.request()
+                : FhirRequest.of(request.getMethod(), fhirPath);
+        String compartmentPatient = fhirRequest.type() != null && access.isEnforced()
+                && access.patientId() != null ? access.patientId() : null;
+        audit.record(new AuditTrail.Entry(fhirRequest, access.subject(), access.clientId(), compartmentPatient,
+                createdId(response), response.getStatus()));
+    }
+
+    private static String createdId(ContainerResponseContext response) {
+        Object location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
+        if (location == null) {
+            return null;
+        }
+        String path = location instanceof URI uri ? uri.getPath() : location.toString();
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i > 0; i--) {
+            if (parts[i].equals("_history") && i >= 1) {
+                return parts[i - 1];
+            }
+        }
+        return parts.length == 0 ? null : parts[parts.length - 1];
+    }
+}

@@ -1,0 +1,100 @@
+package health.ductcare.security;
+
+import static health.ductcare.security.SecurityFixtures.FHIR_JSON;
+import static health.ductcare.security.SecurityFixtures.as;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Every interaction leaves an AuditEvent: who, what, the outcome; never a body or a name. */
+@QuarkusTest
+@TestProfile(SecurityTestProfile.class)
+class AuditEventTest {
+
+    @Inject
+    AuditTrail auditTrail;
+
+    /** The newest AuditEvents (type history is newest first), read with the admin scope. */
+    private List<Map<String, Object>> recentAuditEvents() throws InterruptedException {
+        assertThat(auditTrail.awaitIdle(10_000)).isTrue();
+        String body = as(Tokens.system("system/AuditEvent.rs")).get("/fhir/AuditEvent/_history?_count=300")
+                .then().statusCode(200).extract().asString();
+        return JsonPath.from(body).getList("entry.resource");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> find(List<Map<String, Object>> events, String what, String subtype) {
+        return events.stream()
+                .filter(e -> {
+                    List<Map<String, Object>> entities = (List<Map<String, Object>>) e.get("entity");
+                    List<Map<String, Object>> subtypes = (List<Map<String, Object>>) e.get("subtype");
+                    return entities != null && entities.stream()
+                            .anyMatch(x -> x.get("what") != null && what.equals(((Map<String, Object>) x.get("what")).get("reference")))
+                            && subtypes != null && subtype.equals(subtypes.get(0).get("code"));
+                })
+                .findFirst().orElseThrow(() -> new AssertionError("No AuditEvent for " + subtype + " " + what));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void readIsAuditedWithSubjectClientAndOutcome() throws Exception {
+        String family = "Auditname" + UUID.randomUUID().toString().substring(0, 8);
+        String id = SecurityFixtures.patient(family);
+        as(Tokens.user("user/Patient.rs")).get("/fhir/Patient/" + id).then().statusCode(200);
+
+        List<Map<String, Object>> events = recentAuditEvents();
+        Map<String, Object> read = find(events, "Patient/" + id, "read");
+        assertThat(read.get("action")).isEqualTo("R");
+        assertThat(read.get("outcome")).isEqualTo("0");
+        assertThat(read.get("recorded")).isNotNull();
+        List<Map<String, Object>> agents = (List<Map<String, Object>>) read.get("agent");
+        assertThat(agents).extracting(a -> ((Map<String, Object>) ((Map<String, Object>) a.get("who")).get("identifier")).get("value"))
+                .containsExactly("clinician-1", "test-portal");
+        assertThat(((Map<String, Object>) read.get("source")).get("observer")).isNotNull();
+        Map<String, Object> create = find(events, "Patient/" + id, "create");
+        assertThat(create.get("action")).isEqualTo("C");
+        // Ids and codes only: the name stored in the Patient never reaches the trail.
+        String trail = as(Tokens.system("system/AuditEvent.rs")).get("/fhir/AuditEvent/_history?_count=300").asString();
+        assertThat(trail).doesNotContain(family);
+    }
+
+    @Test
+    void refusalsAreAuditedAsFailures() throws Exception {
+        String id = SecurityFixtures.patient("Refused");
+        as(Tokens.user("user/Condition.rs")).get("/fhir/Patient/" + id).then().statusCode(403);
+        given().get("/fhir/Patient/" + id).then().statusCode(401);
+        List<Map<String, Object>> events = recentAuditEvents();
+        assertThat(events.stream().filter(e -> e.get("outcomeDesc") != null
+                && List.of("HTTP 401", "HTTP 403").contains(e.get("outcomeDesc")))
+                .filter(e -> e.toString().contains("Patient/" + id)).count()).isEqualTo(2);
+        assertThat(find(events, "Patient/" + id, "read").get("outcome")).isIn("4", "0");
+    }
+
+    @Test
+    void patientSearchesRecordThePatientWhoseDataWasSearched() throws Exception {
+        String patient = SecurityFixtures.patient("Searcher");
+        as(Tokens.patient(patient, "patient/*.rs")).get("/fhir/Condition").then().statusCode(200);
+        Map<String, Object> search = find(recentAuditEvents(), "Patient/" + patient, "search-type");
+        assertThat(search.get("action")).isEqualTo("E");
+        assertThat(search.toString()).contains("Condition").contains("patient-user-" + patient);
+    }
+
+    @Test
+    void deletesAndUpdatesAreAudited() throws Exception {
+        String id = SecurityFixtures.patient("Changing");
+        SecurityFixtures.admin().contentType(FHIR_JSON).body(SecurityFixtures.patientJson(id, "Changed"))
+                .put("/fhir/Patient/" + id).then().statusCode(200);
+        SecurityFixtures.admin().delete("/fhir/Patient/" + id).then().statusCode(200);
+        List<Map<String, Object>> events = recentAuditEvents();
+        assertThat(find(events, "Patient/" + id, "update").get("action")).isEqualTo("U");
+        assertThat(find(events, "Patient/" + id, "delete").get("action")).isEqualTo("D");
+    }
+}
