@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import health.ductcare.observability.ValidationMetrics;
 import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -26,10 +27,12 @@ public class IncomingResources {
 
     private final FhirContext context;
     private final FhirValidation validation;
+    private final ValidationMetrics validationMetrics;
 
-    public IncomingResources(FhirContext context, FhirValidation validation) {
+    public IncomingResources(FhirContext context, FhirValidation validation, ValidationMetrics validationMetrics) {
         this.context = context;
         this.validation = validation;
+        this.validationMetrics = validationMetrics;
     }
 
     /** A parsed body with the text it came from (the validator reads the text, so nothing is lost). */
@@ -89,10 +92,11 @@ public class IncomingResources {
         throwIfInvalid(validation.validate(resource));
     }
 
-    private static void throwIfInvalid(ValidationResult result) {
+    private void throwIfInvalid(ValidationResult result) {
         boolean hasErrors = result.getMessages().stream()
                 .anyMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL);
         if (hasErrors) {
+            validationMetrics.recordFailure();
             OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
             outcome.getIssue().removeIf(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION);
             throw new UnprocessableEntityException("The resource is not valid FHIR R4", outcome);
