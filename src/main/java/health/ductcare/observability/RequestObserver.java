@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * One access-log line and one {@code ductcare.fhir.requests} timer sample per request, written when the response
@@ -60,8 +61,22 @@ public class RequestObserver {
                     .record(nanos, TimeUnit.NANOSECONDS);
         }
         if (ACCESS.isInfoEnabled() && !route.interaction().equals("management")) {
-            ACCESS.infof("%s %s %d %.1fms interaction=%s type=%s requestId=%s", method, route.template(), status,
-                    nanos / 1_000_000.0, route.interaction(), route.type(), RequestIds.of(routingContext));
+            String requestId = RequestIds.of(routingContext);
+            double millis = nanos / 1_000_000.0;
+            // The same fields as MDC entries, so JSON log lines carry them as separate keys.
+            MDC.put("requestId", requestId);
+            MDC.put("route", route.template());
+            MDC.put("status", status);
+            MDC.put("durationMs", Math.round(millis * 10) / 10.0);
+            try {
+                ACCESS.infof("%s %s %d %.1fms interaction=%s type=%s requestId=%s", method, route.template(), status,
+                        millis, route.interaction(), route.type(), requestId);
+            } finally {
+                MDC.remove("requestId");
+                MDC.remove("route");
+                MDC.remove("status");
+                MDC.remove("durationMs");
+            }
         }
     }
 }
