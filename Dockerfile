@@ -26,6 +26,8 @@ RUN mvn -B -DskipTests package \
 
 # ---------------------------------------------------------------- runtime
 FROM eclipse-temurin:17-jre
+# Without -e DUCTCARE_DB_KIND the container runs with the kind the image was built for.
+ARG DUCTCARE_DB_KIND=h2
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
@@ -43,6 +45,7 @@ COPY --chown=ductcare:ductcare docker/entrypoint.sh /app/entrypoint.sh
 # Heap sized for the FHIR validator: ~215 MB live after warm-up; 512 MB max keeps RSS near 0.8 GB under load
 # (stack-notes P10). Give the container at least 1 GiB.
 ENV JAVA_OPTS="-Xms256m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+    DUCTCARE_DB_KIND=${DUCTCARE_DB_KIND} \
     DUCTCARE_DATA_DIR=/data \
     DUCTCARE_PORT=8080 \
     DUCTCARE_LOG_JSON=true
