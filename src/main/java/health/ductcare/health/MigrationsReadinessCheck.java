@@ -28,7 +28,7 @@ public class MigrationsReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         var builder = HealthCheckResponse.named("database-migrations");
         if (appliedVersion != null) {
-            return builder.up().withData("version", appliedVersion).build();
+            return builder.up().withData("version", appliedVersion).withData("pending", 0).build();
         }
         try {
             var info = flyway.info();
