@@ -317,9 +317,15 @@ class RestCoreTest {
     void hospitalFeedTypesAreStoredToo() {
         for (String type : new String[] {"Practitioner", "PractitionerRole", "Organization", "Medication",
                 "AllergyIntolerance"}) {
-            String body = type.equals("AllergyIntolerance")
-                    ? "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"Patient/p1\"}}"
-                    : "{\"resourceType\":\"" + type + "\"}";
+            String body = switch (type) {
+                // ait-1: clinicalStatus SHALL be present unless entered-in-error
+                case "AllergyIntolerance" -> "{\"resourceType\":\"AllergyIntolerance\",\"clinicalStatus\":{\"coding\":"
+                        + "[{\"system\":\"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical\","
+                        + "\"code\":\"active\"}]},\"patient\":{\"reference\":\"Patient/p1\"}}";
+                // org-1: an Organization SHALL have a name or an identifier
+                case "Organization" -> "{\"resourceType\":\"Organization\",\"name\":\"Example Hospital\"}";
+                default -> "{\"resourceType\":\"" + type + "\"}";
+            };
             given().contentType(FHIR_JSON).body(body).when().post("/fhir/" + type)
                     .then().statusCode(201).header("Location", startsWith("http"));
         }
