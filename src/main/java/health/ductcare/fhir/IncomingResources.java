@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import health.ductcare.observability.ValidationMetrics;
 import health.ductcare.security.InputLimits;
 import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
@@ -28,11 +29,14 @@ public class IncomingResources {
     private final FhirContext context;
     private final FhirValidation validation;
     private final InputLimits limits;
+    private final ValidationMetrics validationMetrics;
 
-    public IncomingResources(FhirContext context, FhirValidation validation, InputLimits limits) {
+    public IncomingResources(FhirContext context, FhirValidation validation, InputLimits limits,
+            ValidationMetrics validationMetrics) {
         this.context = context;
         this.validation = validation;
         this.limits = limits;
+        this.validationMetrics = validationMetrics;
     }
 
     /** A parsed body with the text it came from (the validator reads the text, so nothing is lost). */
@@ -95,10 +99,11 @@ public class IncomingResources {
         throwIfInvalid(validation.validate(resource));
     }
 
-    private static void throwIfInvalid(ValidationResult result) {
+    private void throwIfInvalid(ValidationResult result) {
         boolean hasErrors = result.getMessages().stream()
                 .anyMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL);
         if (hasErrors) {
+            validationMetrics.recordFailure();
             OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
             outcome.getIssue().removeIf(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION);
             throw new UnprocessableEntityException("The resource is not valid FHIR R4", outcome);

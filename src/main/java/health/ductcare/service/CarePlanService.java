@@ -10,6 +10,7 @@ import health.ductcare.engine.Protocol;
 import health.ductcare.mapping.CarePlanContext;
 import health.ductcare.mapping.CarePlanMapper;
 import health.ductcare.mapping.PlanInputMapper;
+import health.ductcare.observability.CarePlanMetrics;
 import health.ductcare.protocol.ProtocolService;
 import health.ductcare.search.SearchService;
 import health.ductcare.store.PlanLocks;
@@ -49,9 +50,11 @@ public class CarePlanService implements ResourceChangeListener {
     private final ProtocolService protocols;
     private final PlanLocks locks;
     private final Clock clock;
+    private final CarePlanMetrics metrics;
 
     public CarePlanService(FhirContext context, ResourceService resources, SearchService search,
-            ProtocolService protocols, PlanLocks locks, Clock clock) {
+            ProtocolService protocols, PlanLocks locks, Clock clock, CarePlanMetrics metrics) {
+        this.metrics = metrics;
         this.context = context;
         this.resources = resources;
         this.search = search;
@@ -169,6 +172,7 @@ public class CarePlanService implements ResourceChangeListener {
             return;
         }
         resources.update("CarePlan", carePlanId, plan, null);
+        metrics.recordPlan(plan.getStatus().toCode());
     }
 
     private Medication medication(String reference) {
