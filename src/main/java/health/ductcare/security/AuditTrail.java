@@ -1,15 +1,16 @@
 package health.ductcare.security;
 
 import health.ductcare.fhir.RequestIds;
-import health.ductcare.service.ResourceService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.util.Date;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,32 +32,31 @@ public class AuditTrail {
     static final String SUBJECT_SYSTEM = "urn:ductcare:token-subject";
     static final String CLIENT_SYSTEM = "urn:ductcare:client-id";
 
-    private final ResourceService resources;
+    private static final int BATCH = 256;
+
+    private final AuditEventWriter batchWriter;
     private final Clock clock;
     private final CurrentVertxRequest currentRequest;
     private final boolean enabled;
-    private final ThreadPoolExecutor writer;
+    private final BlockingQueue<AuditEvent> queue;
+    private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile boolean writing;
 
-    public AuditTrail(ResourceService resources, Clock clock, CurrentVertxRequest currentRequest,
+    public AuditTrail(AuditEventWriter batchWriter, Clock clock, CurrentVertxRequest currentRequest,
             @ConfigProperty(name = "ductcare.audit.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "ductcare.audit.queue-size", defaultValue = "10000") int queueSize) {
-        this.resources = resources;
+        this.batchWriter = batchWriter;
         this.clock = clock;
         this.currentRequest = currentRequest;
         this.enabled = enabled;
-        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueSize),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "ductcare-audit-writer");
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                (runnable, executor) -> {
-                    // A full queue means the database cannot keep up: the request must still be served.
-                    if (dropped.incrementAndGet() % 1000 == 1) {
-                        LOG.warnf("Audit queue full: %d AuditEvents dropped so far", dropped.get());
-                    }
-                });
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.writer = new Thread(this::writeLoop, "ductcare-audit-writer");
+        this.writer.setDaemon(true);
+        if (enabled) {
+            this.writer.start();
+        }
     }
 
     /** What one answered request was, for the trail. */
@@ -70,14 +70,48 @@ public class AuditTrail {
         }
         String requestId = RequestIds.of(currentRequest.getCurrent());
         Date recorded = Date.from(clock.instant());
-        writer.execute(() -> store(toAuditEvent(entry, requestId, recorded)));
+        if (!queue.offer(toAuditEvent(entry, requestId, recorded))) {
+            // A full queue means the database cannot keep up: the request must still be served.
+            if (dropped.incrementAndGet() % 1000 == 1) {
+                LOG.warnf("Audit queue full: %d AuditEvents dropped so far", dropped.get());
+            }
+        }
     }
 
-    private void store(AuditEvent event) {
+    /** Drains the queue in batches, one transaction each; a failed batch is retried event by event. */
+    private void writeLoop() {
+        List<AuditEvent> batch = new ArrayList<>(BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                writing = true;
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                store(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+                writing = false;
+            }
+        }
+    }
+
+    private void store(List<AuditEvent> batch) {
         try {
-            resources.create("AuditEvent", event);
-        } catch (RuntimeException e) {
-            LOG.warnf("Could not store an AuditEvent (%s)", e.getClass().getSimpleName());
+            batchWriter.storeAll(batch);
+        } catch (RuntimeException batchFailure) {
+            for (AuditEvent event : batch) {
+                try {
+                    batchWriter.storeAll(List.of(event));
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not store an AuditEvent (%s)", e.getClass().getSimpleName());
+                }
+            }
         }
     }
 
@@ -148,7 +182,7 @@ public class AuditTrail {
     public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
-            if (writer.getQueue().isEmpty() && writer.getActiveCount() == 0) {
+            if (queue.isEmpty() && !writing) {
                 return true;
             }
             Thread.sleep(10);
@@ -157,9 +191,10 @@ public class AuditTrail {
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        writer.shutdown();
-        if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
-            LOG.warnf("%d AuditEvents not stored at shutdown", writer.getQueue().size());
+        running = false;
+        writer.join(5000);
+        if (!queue.isEmpty()) {
+            LOG.warnf("%d AuditEvents not stored at shutdown", queue.size());
         }
     }
 }
