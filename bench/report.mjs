@@ -50,7 +50,7 @@ lines.push(`| RSS after load (end + 2 s) / peak (VmHWM) | ${mb(meta.rssAfterLoad
 lines.push(`| server CPU during the load / wall of the load | ${meta.serverCpuS ?? 'n/a'} s / ${meta.loadWallS ?? 'n/a'} s |`);
 lines.push(`| CPU of other processes during the load (noise) | ${meta.foreignCpuS ?? 'n/a'} s |`);
 lines.push('');
-lines.push(`Concurrency ${meta.concurrency}.`);
+lines.push(`Concurrency ${meta.concurrency}.${meta.loadOpts && meta.loadOpts.trim() ? ` Load options: \`${meta.loadOpts.trim()}\`.` : ''}`);
 lines.push('');
 lines.push('| phase | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |');
 lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');

@@ -57,9 +57,9 @@ public class FhirValidation {
         return pooled;
     }
 
-    /** Validation is CPU-bound: more concurrent validations than twice the cores would only queue inside. */
+    /** Validation is CPU-bound: more concurrent validations than cores would only take turns on them. */
     static int resolvePoolSize(int configured) {
-        return configured >= 0 ? configured : Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+        return configured >= 0 ? configured : Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     /** Validates the resource as the client sent it, so unknown elements are reported with their path. */
@@ -93,6 +93,7 @@ public class FhirValidation {
     void warmUp() {
         long started = System.nanoTime();
         try {
+            // The first validation loads every R4 StructureDefinition and builds their R5 copies: ready after it.
             validate("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/warm-up\"},"
                     + "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"1287638006\"}]}}");
             warm = true;
@@ -100,8 +101,41 @@ public class FhirValidation {
         } catch (RuntimeException e) {
             warmUpFailure = e.getClass().getSimpleName();
             LOG.error("FHIR validator warm-up failed", e);
+            return;
         }
+        warmOtherTypes();
     }
+
+    /**
+     * After readiness: the first validation of each other type the service writes most still costs a few hundred
+     * ms (its snapshot, value sets and invariants); pay it here rather than in a client's request.
+     */
+    private void warmOtherTypes() {
+        long started = System.nanoTime();
+        for (String resource : FOLLOW_UP_WARM_UP) {
+            try {
+                validate(resource);
+            } catch (RuntimeException e) {
+                LOG.debugf("Follow-up validator warm-up skipped a resource: %s", e.getClass().getSimpleName());
+            }
+        }
+        LOG.debugf("FHIR validator warm for the other types after %d ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static final java.util.List<String> FOLLOW_UP_WARM_UP = java.util.List.of(
+            "{\"resourceType\":\"Patient\",\"gender\":\"female\",\"birthDate\":\"1990-01-01\"}",
+            "{\"resourceType\":\"MedicationRequest\",\"status\":\"active\",\"intent\":\"order\","
+                    + "\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\","
+                    + "\"code\":\"309114\"}]},\"subject\":{\"reference\":\"Patient/warm-up\"}}",
+            "{\"resourceType\":\"CarePlan\",\"status\":\"draft\",\"intent\":\"plan\","
+                    + "\"subject\":{\"reference\":\"Patient/warm-up\"},\"activity\":[{\"detail\":{\"status\":\"scheduled\","
+                    + "\"scheduledPeriod\":{\"start\":\"2025-01-01T10:00:00Z\"}}}]}",
+            "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:"
+                    + "1f0e7d52-8a67-4ab4-b5a4-4c3a5a0a2b11\",\"resource\":{\"resourceType\":\"Patient\"},"
+                    + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}",
+            "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
+                    + "\"http://loinc.org\",\"code\":\"8310-5\"}]},\"valueQuantity\":{\"value\":38.6,\"unit\":\"Cel\","
+                    + "\"system\":\"http://unitsofmeasure.org\",\"code\":\"Cel\"}}");
 
     public FhirContext context() {
         return context;

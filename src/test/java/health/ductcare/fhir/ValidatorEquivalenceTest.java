@@ -125,6 +125,14 @@ class ValidatorEquivalenceTest {
         for (int i = 0; i < 5; i++) {
             assertThat(issues(pooled.validateWithResult(condition))).containsExactlyElementsOf(expected);
         }
+        // instances retired after each use: every validation gets a new one sharing the first one's OID registry
+        PooledInstanceValidatorModule retiring =
+                new PooledInstanceValidatorModule(pooledModule.validationSupport(), 2, 1);
+        FhirValidator retiringValidator = FhirContext.forR4().newValidator().registerValidatorModule(retiring);
+        for (int i = 0; i < 3; i++) {
+            assertThat(issues(retiringValidator.validateWithResult(condition))).containsExactlyElementsOf(expected);
+        }
+        assertThat(retiring.instancesBuilt()).isEqualTo(3);
     }
 
     @AfterAll

@@ -58,6 +58,8 @@ public final class PooledInstanceValidatorModule implements IValidatorModule {
     private final Semaphore permits;
     private final BlockingQueue<ReusableInstanceValidator> idle;
     private final AtomicLong instancesBuilt = new AtomicLong();
+    /** The OID registry parsed by the first instance built; later ones share it (it is only read). */
+    private volatile Object sharedOidRegistry;
     private final Gson gson = new Gson();
 
     public PooledInstanceValidatorModule(IValidationSupport validationSupport, int poolSize,
@@ -142,11 +144,14 @@ public final class PooledInstanceValidatorModule implements IValidatorModule {
         ReusableInstanceValidator v;
         try {
             v = new ReusableInstanceValidator(workerContext, new FhirInstanceValidator.NullEvaluationContext(),
-                    new XVerExtensionManagerOld(workerContext));
+                    new XVerExtensionManagerOld(workerContext), sharedOidRegistry);
         } catch (Exception e) {
             throw new ConfigurationException("Cannot build the FHIR instance validator: " + e.getMessage(), e);
         }
         instancesBuilt.incrementAndGet();
+        if (sharedOidRegistry == null) {
+            sharedOidRegistry = v.oidRegistry();
+        }
         // The settings ValidatorWrapper applies per call, with FhirInstanceValidator's defaults and
         // anyExtensionsAllowed=true. The validator never changes them while validating.
         v.setAssumeValidRestReferences(false);

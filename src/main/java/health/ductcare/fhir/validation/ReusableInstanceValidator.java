@@ -23,6 +23,9 @@ import org.hl7.fhir.validation.instance.InstanceValidator;
  * the next resource), the CodingsObserver's list of every coding seen, xhtmlElementMap (keyed by parsed elements),
  * crLookups (canonical look-ups) and the AI text checks. The private ones are reached by reflection; if a core
  * upgrade renames one, {@link #resetSupported()} is false and callers must not reuse instances.
+ *
+ * <p>Each instance also holds its own parsed copy of the OID registry (21,000 entries, ~5 MB of heap), only ever
+ * read ({@code isKnownOID}); instances of one pool share the first one's copy.
  */
 final class ReusableInstanceValidator extends InstanceValidator {
 
@@ -31,8 +34,16 @@ final class ReusableInstanceValidator extends InstanceValidator {
     private int validations;
 
     ReusableInstanceValidator(IWorkerContext context, IHostApplicationServices hostServices,
-            XVerExtensionManager xverManager) {
+            XVerExtensionManager xverManager, Object sharedOidRegistry) {
         super(context, hostServices, xverManager, new ValidatorSession(), new ValidatorSettings());
+        if (sharedOidRegistry != null) {
+            HANDLES.setOidRegistry(this, sharedOidRegistry);
+        }
+    }
+
+    /** This instance's parsed OID registry, to hand to the next instance; null if it cannot be shared. */
+    Object oidRegistry() {
+        return HANDLES.oidRegistry(this);
     }
 
     static boolean resetSupported() {
@@ -61,13 +72,15 @@ final class ReusableInstanceValidator extends InstanceValidator {
         private final List<Field> ownCollections;
         private final Field codingObserver;
         private final Field codingObserverList;
+        private final Field oidRegistry;
         private final String failure;
 
         private ResetHandles(List<Field> ownCollections, Field codingObserver, Field codingObserverList,
-                String failure) {
+                Field oidRegistry, String failure) {
             this.ownCollections = ownCollections;
             this.codingObserver = codingObserver;
             this.codingObserverList = codingObserverList;
+            this.oidRegistry = oidRegistry;
             this.failure = failure;
         }
 
@@ -82,9 +95,41 @@ final class ReusableInstanceValidator extends InstanceValidator {
                         accessible(InstanceValidator.class, "resourceTracker"));
                 Field observer = accessible(InstanceValidator.class, "codingObserver");
                 Field observerList = accessible(observer.getType(), "list");
-                return new ResetHandles(own, observer, observerList, null);
+                return new ResetHandles(own, observer, observerList, oidRegistryField(), null);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return new ResetHandles(List.of(), null, null, e.toString());
+                return new ResetHandles(List.of(), null, null, null, e.toString());
+            }
+        }
+
+        /** Optional: without it each instance keeps its own copy, which is only a matter of memory. */
+        private static Field oidRegistryField() {
+            try {
+                Field field = InstanceValidator.class.getDeclaredField("oids");
+                if (!field.getType().getName().equals("org.hl7.fhir.utilities.OIDUtilities")) {
+                    return null;
+                }
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        Object oidRegistry(InstanceValidator validator) {
+            try {
+                return oidRegistry == null ? null : oidRegistry.get(validator);
+            } catch (IllegalAccessException e) {
+                return null;
+            }
+        }
+
+        void setOidRegistry(InstanceValidator validator, Object registry) {
+            try {
+                if (oidRegistry != null && oidRegistry.getType().isInstance(registry)) {
+                    oidRegistry.set(validator, registry);
+                }
+            } catch (IllegalAccessException e) {
+                // keep the instance's own copy
             }
         }
 
