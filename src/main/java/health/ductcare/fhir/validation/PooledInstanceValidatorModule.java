@@ -134,7 +134,11 @@ public final class PooledInstanceValidatorModule implements IValidatorModule {
         if (!reuse || !clean) {
             return;
         }
-        validator.resetAfterValidation();
+        try {
+            validator.resetAfterValidation();
+        } catch (RuntimeException e) {
+            return; // not reset, so not reused
+        }
         if (validator.validations() < maxUsesPerInstance) {
             idle.offer(validator);
         }
