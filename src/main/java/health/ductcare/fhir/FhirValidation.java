@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * The one R4 validator of the service, against the base profiles, fully offline. Built once; warmed in the
  * background at start-up so liveness is immediate and readiness waits for it. Validation runs on a small pool of
  * reused HL7 instance validators ({@link PooledInstanceValidatorModule}, same issues as HAPI's stock
- * FhirInstanceValidator at a third of the CPU); {@code ductcare.validation.pool-size=0} switches back to the stock
+ * FhirInstanceValidator at about a seventh of the CPU); {@code ductcare.validation.pool-size=0} switches back to the stock
  * module, which builds a new one per call.
  */
 @Singleton
