@@ -1,24 +1,26 @@
 package health.ductcare.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ValidationResult;
+import health.ductcare.fhir.validation.OfflineR4Support;
+import health.ductcare.fhir.validation.PooledInstanceValidatorModule;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.jboss.logging.Logger;
 
 /**
  * The one R4 validator of the service, against the base profiles, fully offline. Built once; warmed in the
- * background at start-up so liveness is immediate and readiness waits for it.
+ * background at start-up so liveness is immediate and readiness waits for it. Validation runs on a small pool of
+ * reused HL7 instance validators ({@link PooledInstanceValidatorModule}, same issues as HAPI's stock
+ * FhirInstanceValidator at about a seventh of the CPU); {@code ductcare.validation.pool-size=0} switches back to the stock
+ * module, which builds a new one per call.
  */
 @Singleton
 public class FhirValidation {
@@ -30,16 +32,34 @@ public class FhirValidation {
     private volatile boolean warm;
     private volatile String warmUpFailure;
 
-    public FhirValidation(FhirContext context) {
+    public FhirValidation(FhirContext context,
+            @ConfigProperty(name = "ductcare.validation.pool-size", defaultValue = "-1") int poolSize,
+            @ConfigProperty(name = "ductcare.validation.max-uses-per-validator", defaultValue = "10000")
+            int maxUsesPerValidator) {
         this.context = context;
-        ValidationSupportChain chain = new ValidationSupportChain(
-                new DefaultProfileValidationSupport(context),
-                new SnapshotGeneratingValidationSupport(context),
-                new InMemoryTerminologyServerValidationSupport(context),
-                new CommonCodeSystemsTerminologyService(context));
-        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
-        instanceValidator.setAnyExtensionsAllowed(true);
-        this.validator = context.newValidator().registerValidatorModule(instanceValidator);
+        this.validator = context.newValidator().registerValidatorModule(
+                module(OfflineR4Support.chain(context), resolvePoolSize(poolSize), maxUsesPerValidator));
+    }
+
+    /** The validator module for a pool size: 0 is HAPI's stock module, a new InstanceValidator per call. */
+    public static IValidatorModule module(IValidationSupport support, int poolSize, int maxUsesPerValidator) {
+        if (poolSize == 0) {
+            FhirInstanceValidator stock = new FhirInstanceValidator(support);
+            stock.setAnyExtensionsAllowed(true);
+            return stock;
+        }
+        PooledInstanceValidatorModule pooled =
+                new PooledInstanceValidatorModule(support, poolSize, maxUsesPerValidator);
+        if (!pooled.reusesInstances()) {
+            LOG.warnf("HL7 validator instances cannot be reset on this core version (%s): each validation "
+                    + "builds a new one", pooled.reuseUnsupportedReason());
+        }
+        return pooled;
+    }
+
+    /** Validation is CPU-bound: more concurrent validations than cores would only take turns on them. */
+    static int resolvePoolSize(int configured) {
+        return configured >= 0 ? configured : Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     /** Validates the resource as the client sent it, so unknown elements are reported with their path. */
@@ -73,6 +93,7 @@ public class FhirValidation {
     void warmUp() {
         long started = System.nanoTime();
         try {
+            // The first validation loads every R4 StructureDefinition and builds their R5 copies: ready after it.
             validate("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/warm-up\"},"
                     + "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"1287638006\"}]}}");
             warm = true;
@@ -80,8 +101,41 @@ public class FhirValidation {
         } catch (RuntimeException e) {
             warmUpFailure = e.getClass().getSimpleName();
             LOG.error("FHIR validator warm-up failed", e);
+            return;
         }
+        warmOtherTypes();
     }
+
+    /**
+     * After readiness: the first validation of each other type the service writes most still costs a few hundred
+     * ms (its snapshot, value sets and invariants); pay it here rather than in a client's request.
+     */
+    private void warmOtherTypes() {
+        long started = System.nanoTime();
+        for (String resource : FOLLOW_UP_WARM_UP) {
+            try {
+                validate(resource);
+            } catch (RuntimeException e) {
+                LOG.debugf("Follow-up validator warm-up skipped a resource: %s", e.getClass().getSimpleName());
+            }
+        }
+        LOG.debugf("FHIR validator warm for the other types after %d ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static final java.util.List<String> FOLLOW_UP_WARM_UP = java.util.List.of(
+            "{\"resourceType\":\"Patient\",\"gender\":\"female\",\"birthDate\":\"1990-01-01\"}",
+            "{\"resourceType\":\"MedicationRequest\",\"status\":\"active\",\"intent\":\"order\","
+                    + "\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\","
+                    + "\"code\":\"309114\"}]},\"subject\":{\"reference\":\"Patient/warm-up\"}}",
+            "{\"resourceType\":\"CarePlan\",\"status\":\"draft\",\"intent\":\"plan\","
+                    + "\"subject\":{\"reference\":\"Patient/warm-up\"},\"activity\":[{\"detail\":{\"status\":\"scheduled\","
+                    + "\"scheduledPeriod\":{\"start\":\"2025-01-01T10:00:00Z\"}}}]}",
+            "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:"
+                    + "1f0e7d52-8a67-4ab4-b5a4-4c3a5a0a2b11\",\"resource\":{\"resourceType\":\"Patient\"},"
+                    + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}",
+            "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
+                    + "\"http://loinc.org\",\"code\":\"8310-5\"}]},\"valueQuantity\":{\"value\":38.6,\"unit\":\"Cel\","
+                    + "\"system\":\"http://unitsofmeasure.org\",\"code\":\"Cel\"}}");
 
     public FhirContext context() {
         return context;
