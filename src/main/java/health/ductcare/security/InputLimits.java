@@ -42,8 +42,8 @@ public class InputLimits {
         if (resource instanceof Bundle bundle) {
             int entries = countEntries(bundle, 0);
             if (entries > maxBundleEntries) {
-                throw new PayloadTooLargeException("The Bundle has more than " + maxBundleEntries
-                        + " entries; split it into smaller Bundles");
+                throw new PayloadTooLargeException("The Bundle has " + entries + " entries; this server accepts at most "
+                        + maxBundleEntries + " per request: split it into smaller Bundles");
             }
         }
     }

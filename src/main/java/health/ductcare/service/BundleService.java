@@ -88,12 +88,10 @@ public class BundleService {
     private final ReferenceResolver references;
     private final AccessPolicy access;
     private final Clock clock;
-    private final int maxEntries;
 
     public BundleService(FhirContext context, IncomingResources incoming, FhirValidation validation,
             ResourceService resources, ConditionalService conditional, PatchService patches, SearchService search,
-            ResourceTypes types, ReferenceResolver references, Clock clock, AccessPolicy access,
-            @ConfigProperty(name = "ductcare.fhir.max-bundle-entries", defaultValue = "1000") int maxEntries) {
+            ResourceTypes types, ReferenceResolver references, Clock clock, AccessPolicy access) {
         this.context = context;
         this.incoming = incoming;
         this.validation = validation;
@@ -105,7 +103,6 @@ public class BundleService {
         this.references = references;
         this.access = access;
         this.clock = clock;
-        this.maxEntries = maxEntries;
     }
 
     public Bundle process(byte[] body, String contentType, BundleOptions options) {
@@ -118,10 +115,6 @@ public class BundleService {
         if (type != BundleType.TRANSACTION && type != BundleType.BATCH) {
             throw new InvalidRequestException("POST to the base URL takes a Bundle of type transaction or batch, not "
                     + (type == null || type == BundleType.NULL ? "one without a type" : type.toCode()));
-        }
-        if (bundle.getEntry().size() > maxEntries) {
-            throw new HttpStatusException(413, "The Bundle has " + bundle.getEntry().size()
-                    + " entries; this server accepts at most " + maxEntries + " per request");
         }
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
