@@ -26,8 +26,12 @@ final class OutcomeReport {
     }
 
     synchronized void count(String category, String outcomeClass) {
-        counts.computeIfAbsent(category, c -> new TreeMap<>()).merge(outcomeClass, 1, Integer::sum);
-        total++;
+        count(category, outcomeClass, 1);
+    }
+
+    synchronized void count(String category, String outcomeClass, long n) {
+        counts.computeIfAbsent(category, c -> new TreeMap<>()).merge(outcomeClass, (int) n, Integer::sum);
+        total += (int) n;
     }
 
     synchronized void note(String note) {
