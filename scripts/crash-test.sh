@@ -82,7 +82,11 @@ java -cp "$WORK/classes" CrashClient load --base "$BASE/fhir" --journal "$WORK/j
   >"$WORK/load.log" 2>&1 &
 LOAD_PID=$!
 
-acknowledged_count() { grep -c '^ACK' "$WORK/journal.tsv" 2>/dev/null || true; }
+acknowledged_count() {
+  local count
+  count=$(grep -c '^ACK' "$WORK/journal.tsv" 2>/dev/null) || true
+  echo "${count:-0}"
+}
 
 wait_for_writes() { # until MIN_ACKS more writes are acknowledged (bounded), so every kill lands under load
   local target=$(($(acknowledged_count) + MIN_ACKS)) waited=0
@@ -92,7 +96,7 @@ wait_for_writes() { # until MIN_ACKS more writes are acknowledged (bounded), so 
 for ((kill_number = 1; kill_number <= KILLS; kill_number++)); do
   wait_for_writes
   sleep "$(random_seconds)"
-  acknowledged=$(grep -c '^ACK' "$WORK/journal.tsv" || true)
+  acknowledged=$(acknowledged_count)
   kill -9 "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null || true
   log "kill $kill_number/$KILLS: SIGKILL with $acknowledged writes acknowledged so far; restarting"
