@@ -66,7 +66,11 @@ done
 sleep 0.5 # the requests are sent and being validated
 started=$(date +%s.%N)
 kill -TERM "$SERVER_PID"
-sleep 0.3
+# The JVM runs its shutdown hooks a moment after the signal; Quarkus logs when it starts draining.
+for ((i = 0; i < 100; i++)); do
+  grep -q 'Waiting for HTTP requests to complete' "$WORK/server.log" && break
+  sleep 0.05
+done
 after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$BASE/fhir/metadata" || true)
 wait_exit=0
 while kill -0 "$SERVER_PID" 2>/dev/null && ((wait_exit < 600)); do sleep 0.1; wait_exit=$((wait_exit + 1)); done
