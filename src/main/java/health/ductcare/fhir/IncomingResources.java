@@ -19,9 +19,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.jboss.logging.Logger;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.StringType;
+import org.jboss.logging.Logger;
 
 /**
  * Turns a request body into a resource the service may store: decoded (415 for a media type that is not
@@ -54,10 +54,9 @@ public class IncomingResources {
         if (format == FhirFormat.JSON) {
             rejectDuplicateProperties(text);
         }
+        IBaseResource resource;
         try {
-            IBaseResource resource = FhirContextProducer.parserFor(context, format).parseResource(text);
-            rejectOverlongStrings(resource);
-            return new Incoming(resource, text, format);
+            resource = FhirContextProducer.parserFor(context, format).parseResource(text);
         } catch (DataFormatException e) {
             throw new InvalidRequestException("The body is not a parseable FHIR " + format + " resource: "
                     + parserMessage(e));
@@ -65,6 +64,8 @@ public class IncomingResources {
             // Some malformed input reaches the underlying JSON/XML libraries' own exceptions.
             throw new InvalidRequestException("The body is not a parseable FHIR " + format + " resource");
         }
+        rejectOverlongStrings(resource);
+        return new Incoming(resource, text, format);
     }
 
     /** Parses, checks the type (and id, for an update) against the URL, and validates. */
