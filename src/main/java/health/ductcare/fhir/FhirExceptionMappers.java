@@ -77,10 +77,27 @@ public class FhirExceptionMappers {
                     ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
         }
         String requestId = RequestIds.of(routingContext);
+        if (hasCause(e, StackOverflowError.class)) {
+            // Only input nested beyond what the parsers and the validator can recurse through gets here; the
+            // stack has unwound, so the request is refused and the server carries on.
+            LOG.warnf("Request %s refused: processing its input overflowed the stack", requestId);
+            return writer.respond(400, OperationOutcomes.error(IssueType.STRUCTURE,
+                            "The request is nested too deeply to be processed"),
+                    ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+        }
         LOG.errorf(e, "Unexpected failure, request id %s", requestId);
         return writer.respond(500, OperationOutcomes.error(IssueType.EXCEPTION,
                         "Internal server error; quote request id " + requestId + " when reporting it"),
                 ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+    }
+
+    static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isConcurrentWriteConflict(Throwable e) {

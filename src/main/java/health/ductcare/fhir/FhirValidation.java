@@ -10,6 +10,8 @@ import health.ductcare.fhir.validation.PooledInstanceValidatorModule;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -29,6 +31,9 @@ public class FhirValidation {
 
     private final FhirContext context;
     private final FhirValidator validator;
+    private static final long WARM_UP_WAIT_SECONDS = 180;
+
+    private final CountDownLatch warmedUp = new CountDownLatch(1);
     private volatile boolean warm;
     private volatile String warmUpFailure;
 
@@ -64,11 +69,32 @@ public class FhirValidation {
 
     /** Validates the resource as the client sent it, so unknown elements are reported with their path. */
     public ValidationResult validate(String rawResource) {
+        awaitWarmUp();
         return validator.validateWithResult(rawResource);
     }
 
     public ValidationResult validate(IBaseResource resource) {
+        awaitWarmUp();
         return validator.validateWithResult(resource);
+    }
+
+    /**
+     * Requests that arrive while the validator warms up (a restart under load) wait for it: each cold validation
+     * running in parallel loads the conformance resources again, and a few of them exhaust a 512 MB heap (found by
+     * scripts/crash-test.sh). Bounded, so a stuck warm-up answers 503 instead of hanging clients.
+     */
+    private void awaitWarmUp() {
+        if (warm) {
+            return;
+        }
+        try {
+            if (!warmedUp.await(WARM_UP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new HttpStatusException(503, "The validator is still starting; retry shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpStatusException(503, "The validator is still starting; retry shortly");
+        }
     }
 
     public boolean isWarm() {
@@ -83,6 +109,7 @@ public class FhirValidation {
             @ConfigProperty(name = "ductcare.validation.warm-up", defaultValue = "true") boolean warmUp) {
         if (!warmUp) {
             warm = true;
+            warmedUp.countDown();
             return;
         }
         Thread thread = new Thread(this::warmUp, "validator-warm-up");
@@ -94,7 +121,8 @@ public class FhirValidation {
         long started = System.nanoTime();
         try {
             // The first validation loads every R4 StructureDefinition and builds their R5 copies: ready after it.
-            validate("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/warm-up\"},"
+            // It calls the validator directly: validate() waits for this very warm-up.
+            validator.validateWithResult("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/warm-up\"},"
                     + "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"1287638006\"}]}}");
             warm = true;
             LOG.infof("FHIR validator warm after %d ms", (System.nanoTime() - started) / 1_000_000);
@@ -102,6 +130,8 @@ public class FhirValidation {
             warmUpFailure = e.getClass().getSimpleName();
             LOG.error("FHIR validator warm-up failed", e);
             return;
+        } finally {
+            warmedUp.countDown();
         }
         warmOtherTypes();
     }

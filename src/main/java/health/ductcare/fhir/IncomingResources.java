@@ -6,9 +6,14 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import health.ductcare.observability.ValidationMetrics;
 import health.ductcare.security.InputLimits;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -17,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.StringType;
+import org.jboss.logging.Logger;
 
 /**
  * Turns a request body into a resource the service may store: decoded (415 for a media type that is not
@@ -25,6 +32,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  */
 @Singleton
 public class IncomingResources {
+
+    private static final Logger LOG = Logger.getLogger(IncomingResources.class);
+    private static final int MAX_STRING_LENGTH = 1024 * 1024;
+    private static final JsonFactory DUPLICATE_DETECTING_JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final FhirContext context;
     private final FhirValidation validation;
@@ -47,6 +59,9 @@ public class IncomingResources {
         String text = decode(body, charsetOf(contentType));
         FhirFormat format = bodyFormat(contentType, text);
         limits.checkText(text, format);
+        if (format == FhirFormat.JSON) {
+            rejectDuplicateProperties(text);
+        }
         IBaseResource resource;
         try {
             resource = FhirContextProducer.parserFor(context, format).parseResource(text);
@@ -58,6 +73,7 @@ public class IncomingResources {
             throw new InvalidRequestException("The body is not a parseable FHIR " + format + " resource");
         }
         limits.checkParsed(resource);
+        rejectOverlongStrings(resource);
         return new Incoming(resource, text, format);
     }
 
@@ -91,7 +107,19 @@ public class IncomingResources {
     }
 
     public void requireValid(String text) {
-        ValidationResult result = validation.validate(text);
+        ValidationResult result;
+        try {
+            result = validation.validate(text);
+        } catch (RuntimeException | StackOverflowError e) {
+            // HAPI's lenient parser read the text, but the validator reads it again with its own parsers (Gson with
+            // a nesting limit of 255, DOM) and trips over some malformed content (null array items, attributes
+            // without values, types from other FHIR versions). The validator is a function of the input alone, so
+            // its failure is the input's: refuse it. Only the exception type is logged, never its message (values).
+            LOG.warnf("The validator could not process a request body (%s)", e.getClass().getName());
+            throw new InvalidRequestException("The resource could not be validated: it is malformed in a way the"
+                    + " R4 validator cannot process (nested too deeply, null items, or elements from another FHIR"
+                    + " version)");
+        }
         throwIfInvalid(result);
     }
 
@@ -107,6 +135,37 @@ public class IncomingResources {
             OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
             outcome.getIssue().removeIf(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION);
             throw new UnprocessableEntityException("The resource is not valid FHIR R4", outcome);
+        }
+    }
+
+    /**
+     * JSON objects must not repeat a property (RFC 8259 leaves it open, FHIR's JSON format does not allow it):
+     * the parsers would silently keep one of the values, e.g. the second of two {@code resourceType}s.
+     */
+    private static void rejectDuplicateProperties(String text) {
+        try (JsonParser parser = DUPLICATE_DETECTING_JSON.createParser(text)) {
+            while (parser.nextToken() != null) {
+                // reading every token is the check
+            }
+        } catch (JsonParseException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+                throw new InvalidRequestException("The body is not valid FHIR JSON: a property occurs twice in one"
+                        + " object (" + ContentNegotiation.sanitize(e.getOriginalMessage()) + ")");
+            }
+            // other syntax errors are reported by the FHIR parser with its own message
+        } catch (IOException | RuntimeException e) {
+            // likewise left to the FHIR parser
+        }
+    }
+
+    /** FHIR strings "SHALL NOT exceed 1MB (1024*1024 characters)" (datatypes.html#string); the validator does not check it. */
+    private void rejectOverlongStrings(IBaseResource resource) {
+        for (StringType string : context.newTerser().getAllPopulatedChildElementsOfType(resource, StringType.class)) {
+            String value = string.getValue();
+            if (value != null && value.length() > MAX_STRING_LENGTH) {
+                throw new InvalidRequestException("A string value is longer than FHIR allows (" + MAX_STRING_LENGTH
+                        + " characters)");
+            }
         }
     }
 
