@@ -489,7 +489,7 @@ public class BundleService {
     private static List<SingleValidationMessage> errors(List<SingleValidationMessage> messages) {
         return messages.stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
-                .filter(m -> !NOT_REQUIRED_IN_TRANSACTIONS.contains(m.getMessageId()))
+                .filter(m -> m.getMessageId() == null || !NOT_REQUIRED_IN_TRANSACTIONS.contains(m.getMessageId()))
                 .toList();
     }
 
