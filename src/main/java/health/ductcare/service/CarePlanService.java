@@ -107,6 +107,10 @@ public class CarePlanService implements ResourceChangeListener {
      */
     private void replanPatient(String patientReference, Condition only) {
         Map<String, List<String>> bySubject = Map.of("subject", List.of(patientReference));
+        if (only == null) {
+            // The patient's Conditions are read under the lock, so one committed meanwhile is not missed.
+            locks.lock(patientReference);
+        }
         List<Condition> conditions = only != null ? List.of(only)
                 : parseAll(search.match("Condition", bySubject, MAX_INPUTS), Condition.class);
         Instant now = clock.instant();
@@ -125,8 +129,9 @@ public class CarePlanService implements ResourceChangeListener {
                 inputs = new PatientInputs(
                         parseAll(search.match("MedicationRequest", bySubject, MAX_INPUTS), MedicationRequest.class),
                         parseAll(search.match("Observation", bySubject, MAX_INPUTS), Observation.class));
-                storedPlan = resources.find("CarePlan", carePlanId);
             }
+            // Decide against the plan as it is after the lock wait, not as it was read before it.
+            storedPlan = resources.findForUpdate("CarePlan", carePlanId);
             CarePlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
             CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, new Reference(patientReference),
                     inputs.medicationRequests(), this::medication, inputs.observations(), received, existing, now);
@@ -152,8 +157,12 @@ public class CarePlanService implements ResourceChangeListener {
         if (existing.isEmpty()) {
             return;
         }
-        CarePlan stored = existing.get();
-        locks.lock(stored.getSubject().getReference());
+        locks.lock(existing.get().getSubject().getReference());
+        Optional<CarePlan> current = resources.findForUpdate("CarePlan", carePlanId).map(this::parseCarePlan);
+        if (current.isEmpty()) {
+            return;
+        }
+        CarePlan stored = current.get();
         PlanDecision revoked = new PlanDecision.Revoked("The Condition was deleted", false,
                 List.of(PlanNote.warning(NoteCode.DIAGNOSIS_REVOKED,
                         "The diagnosis this plan addressed was deleted: therapy is revoked.")));

@@ -139,6 +139,15 @@ public class ResourceService {
         return store.findCurrent(type, id).filter(e -> !e.deleted).map(StoredResource::of);
     }
 
+    /**
+     * The current version as the database holds it now, its row locked until the transaction ends: for deciding
+     * on a write after waiting for a lock (a plain read may return an instance this transaction loaded earlier).
+     */
+    @Transactional
+    public Optional<StoredResource> findForUpdate(String type, String id) {
+        return store.findCurrentForUpdate(type, id).filter(e -> !e.deleted).map(StoredResource::of);
+    }
+
     @Transactional
     public StoredResource vread(String type, String id, int version) {
         ResourceVersionEntity entity = store.findVersion(type, id, version)
