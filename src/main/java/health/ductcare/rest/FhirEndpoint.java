@@ -237,6 +237,9 @@ public class FhirEndpoint {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
         WriteResult result = resources.delete(type, id, FhirHeaders.ifMatchVersion(headers));
+        if (FhirHeaders.returnPreference(headers) == FhirHeaders.ReturnPreference.MINIMAL) {
+            return Response.noContent().header(HttpHeaders.ETAG, result.stored().etag()).build();
+        }
         String message = result.changed() ? "Deleted " + type + "/" + id + " (version " + result.stored().version() + ")"
                 : type + "/" + id + " was already deleted";
         return writer.respond(200, OperationOutcomes.information(message), options)

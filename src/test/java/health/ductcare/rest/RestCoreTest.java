@@ -188,6 +188,15 @@ class RestCoreTest {
     }
 
     @Test
+    void deleteWithPreferMinimalAnswersNoContent() {
+        String id = createPatient();
+        given().header("Prefer", "return=minimal").when().delete("/fhir/Patient/" + id)
+                .then().statusCode(204).header("ETag", equalTo("W/\"2\"")).body(equalTo(""));
+        given().accept(FHIR_XML).when().get("/fhir/Patient/" + id)
+                .then().statusCode(410).body(containsString("<OperationOutcome"));
+    }
+
+    @Test
     void deleteOfUnknownResourceIsNotFound() {
         given().when().delete("/fhir/Patient/never-existed").then().statusCode(404);
     }
