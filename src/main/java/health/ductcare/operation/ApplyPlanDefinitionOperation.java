@@ -49,10 +49,12 @@ public class ApplyPlanDefinitionOperation {
     private final ResourceService resources;
     private final Clock clock;
     private final AccessPolicy access;
+    private final CarePlanService carePlans;
 
     public ApplyPlanDefinitionOperation(FhirContext context, ProtocolService protocols, SearchService search,
-            ResourceService resources, Clock clock, AccessPolicy access) {
+            ResourceService resources, Clock clock, AccessPolicy access, CarePlanService carePlans) {
         this.access = access;
+        this.carePlans = carePlans;
         this.context = context;
         this.protocols = protocols;
         this.search = search;
@@ -147,15 +149,7 @@ public class ApplyPlanDefinitionOperation {
 
     private Medication medication(OperationInputs given, String reference) {
         Medication fromData = given.medication(reference);
-        if (fromData != null) {
-            return fromData;
-        }
-        IdType id = new IdType(reference);
-        if (!"Medication".equals(id.getResourceType()) || id.getIdPart() == null) {
-            return null;
-        }
-        return resources.find("Medication", id.getIdPart())
-                .map(stored -> (Medication) context.newJsonParser().parseResource(stored.json())).orElse(null);
+        return fromData != null ? fromData : carePlans.storedMedication(reference);
     }
 
     private <T extends IBaseResource> List<T> parse(List<StoredResource> stored, Class<T> type) {

@@ -1,6 +1,7 @@
 package health.ductcare.protocol;
 
 import ca.uhn.fhir.context.FhirContext;
+import health.ductcare.fhir.ResourceContent;
 import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.service.ResourceService;
 import health.ductcare.store.StoredResource;
@@ -86,11 +87,7 @@ public class ProtocolPublisher {
         Optional<StoredResource> stored = resources.find(type, id);
         if (stored.isPresent()) {
             Resource current = (Resource) context.newJsonParser().parseResource(stored.get().json());
-            Resource candidate = resource.copy();
-            current.setMeta(null);
-            candidate.setMeta(null);
-            current.setIdElement(candidate.getIdElement().copy());
-            if (current.equalsDeep(candidate)) {
+            if (ResourceContent.same(current, resource)) {
                 return false;
             }
         }

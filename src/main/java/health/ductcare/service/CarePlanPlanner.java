@@ -1,6 +1,7 @@
 package health.ductcare.service;
 
 import health.ductcare.engine.CarePlanEngine;
+import health.ductcare.fhir.ResourceContent;
 import health.ductcare.engine.PlanDecision;
 import health.ductcare.engine.PlanInput;
 import health.ductcare.engine.Protocol;
@@ -56,12 +57,6 @@ public final class CarePlanPlanner {
 
     /** True when two plans say the same thing; versions, ids and timestamps of storage aside. */
     public static boolean sameContent(CarePlan stored, CarePlan planned) {
-        CarePlan a = stored.copy();
-        CarePlan b = planned.copy();
-        a.setMeta(null);
-        b.setMeta(null);
-        a.setId((String) null);
-        b.setId((String) null);
-        return a.equalsDeep(b);
+        return ResourceContent.same(stored, planned);
     }
 }

@@ -134,7 +134,7 @@ public class CarePlanService implements ResourceChangeListener {
             storedPlan = resources.findForUpdate("CarePlan", carePlanId);
             CarePlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
             CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, new Reference(patientReference),
-                    inputs.medicationRequests(), this::medication, inputs.observations(), received, existing, now);
+                    inputs.medicationRequests(), this::storedMedication, inputs.observations(), received, existing, now);
             planned.carePlan().ifPresent(plan -> store(carePlanId, plan, existing));
         }
     }
@@ -184,7 +184,8 @@ public class CarePlanService implements ResourceChangeListener {
         metrics.recordPlan(plan.getStatus().toCode());
     }
 
-    private Medication medication(String reference) {
+    /** A stored Medication named by a MedicationRequest's {@code medicationReference}, or null. */
+    public Medication storedMedication(String reference) {
         IdType id = new IdType(reference);
         if (!"Medication".equals(id.getResourceType()) || id.getIdPart() == null) {
             return null;
