@@ -46,6 +46,13 @@ public class SearchService {
     private static final Set<String> RESULT_PARAMETERS = Set.of("_count", "_sort", "_total", "_summary", "_include",
             "_revinclude", "_cursor", "_format", "_pretty", "_elements");
     private static final String COLUMNS = "r.pid, r.res_type, r.res_id, r.version, r.last_updated, r.json";
+    /**
+     * Rows no newer than the first page's snapshot. Written as an expression, not a plain {@code r.pid <= ?}, so
+     * H2 cannot take it as a primary-key range: it then scanned every row (JSON included) up to the snapshot
+     * instead of looking up the few pids the search criteria select (10,604 vs 54 page reads for a 20-match
+     * {@code Condition?subject=} among 10,000 rows).
+     */
+    private static final String SNAPSHOT_CONDITION = " AND r.pid + 0 <= ?";
     /** At most this many resources are added by _include and _revinclude to one page. */
     static final int MAX_INCLUDES = 1000;
 
@@ -428,7 +435,7 @@ public class SearchService {
         Sql sql = new Sql().add("SELECT " + COLUMNS + ", ").add(key).add(" AS sort_key FROM resource r"
                 + " WHERE r.res_type = ? AND r.deleted = FALSE", type).add(plan.where);
         if (snapshot != null) {
-            sql.add(" AND r.pid <= ?", snapshot);
+            sql.add(SNAPSHOT_CONDITION, snapshot);
         }
         if (cursor != null) {
             String after = ascending ? " > " : " < ";
@@ -445,7 +452,7 @@ public class SearchService {
         Sql sql = new Sql().add("SELECT COUNT(*) FROM resource r WHERE r.res_type = ? AND r.deleted = FALSE", type)
                 .add(plan.where);
         if (snapshot != null) {
-            sql.add(" AND r.pid <= ?", snapshot);
+            sql.add(SNAPSHOT_CONDITION, snapshot);
         }
         try (PreparedStatement statement = sql.prepare(connection); ResultSet result = statement.executeQuery()) {
             result.next();
