@@ -5,6 +5,7 @@ import health.ductcare.fhir.ResourceContent;
 import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.service.ResourceService;
 import health.ductcare.store.StoredResource;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.Resource;
 import org.jboss.logging.Logger;
@@ -23,6 +26,11 @@ import org.jboss.logging.Logger;
  * Publishes the protocols' PlanDefinitions, ActivityDefinitions and ValueSets, and the service's
  * OperationDefinitions, into the store at start-up, so they are read, searched and versioned like any
  * resource. A resource is written only when its content changed, so restarts and replicas add no versions.
+ *
+ * <p>Publishing runs in the background (about 2 s on a fresh database, most of it the first use of the write
+ * path), so the server answers {@code /fhir/metadata} and health probes meanwhile; {@code rest.ProtocolArtefactsGate} holds
+ * every other FHIR request until it is done, and readiness stays down until then. If it fails, the service stops:
+ * a server without its protocol must not answer as if it had one.
  */
 @Singleton
 public class ProtocolPublisher {
@@ -34,7 +42,7 @@ public class ProtocolPublisher {
     private final ProtocolService protocols;
     private final ResourceService resources;
     private final ReadOnlyResources readOnly;
-    private volatile boolean published;
+    private final CompletableFuture<Void> published = new CompletableFuture<>();
 
     public ProtocolPublisher(FhirContext context, ProtocolService protocols, ResourceService resources,
             ReadOnlyResources readOnly) {
@@ -45,17 +53,35 @@ public class ProtocolPublisher {
     }
 
     void publishAtStart(@Observes @Priority(10) StartupEvent event) {
-        int written = 0;
-        for (Resource resource : artefacts()) {
-            if (publish(resource)) {
-                written++;
+        Thread worker = new Thread(this::publishAll, "protocol-publisher");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void publishAll() {
+        try {
+            int written = 0;
+            List<Resource> artefacts = artefacts();
+            for (Resource resource : artefacts) {
+                if (publish(resource)) {
+                    written++;
+                }
             }
+            published.complete(null);
+            LOG.infof("Published protocol artefacts: %d written, %d unchanged", written, artefacts.size() - written);
+        } catch (RuntimeException e) {
+            published.completeExceptionally(e);
+            LOG.error("Publishing the protocol artefacts failed; stopping", e);
+            Quarkus.asyncExit(1);
         }
-        published = true;
-        LOG.infof("Published protocol artefacts: %d written, %d unchanged", written, artefacts().size() - written);
     }
 
     public boolean isPublished() {
+        return published.isDone() && !published.isCompletedExceptionally();
+    }
+
+    /** Completes when the artefacts are in the store; completes exceptionally when publishing failed. */
+    public CompletionStage<Void> publication() {
         return published;
     }
 
