@@ -109,7 +109,7 @@ public class SearchIndexer implements ResourceIndexer {
         for (SearchParameters.Param param : parameters.of(type).indexed()) {
             List<IBase> values;
             try {
-                values = parameters.fhirPath().evaluate(resource, param.expression(), IBase.class);
+                values = parameters.fhirPath().evaluate(resource, param.expression().parsed(), IBase.class);
             } catch (RuntimeException e) {
                 // The expression failed on this resource's shape; the other parameters still index.
                 LOG.debugf("Search parameter %s.%s could not be evaluated: %s", type, param.name(),

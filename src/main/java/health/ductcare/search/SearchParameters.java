@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.jboss.logging.Logger;
 
 /**
  * The R4 search parameters HAPI ships for every resource type, with their FHIRPath expressions parsed once.
@@ -28,8 +27,6 @@ import org.jboss.logging.Logger;
  */
 @Singleton
 public class SearchParameters {
-
-    private static final Logger LOG = Logger.getLogger(SearchParameters.class);
 
     /** Parameter types that have an index table. */
     static final Set<RestSearchParameterTypeEnum> INDEXED = Set.of(RestSearchParameterTypeEnum.TOKEN,
@@ -40,11 +37,11 @@ public class SearchParameters {
     static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
 
     /**
-     * One searchable parameter of one type. {@code expression} is null for the resource-table parameters
-     * and for those HAPI's FHIRPath engine cannot parse (they are then unsupported).
+     * One searchable parameter of one type. {@code expression} is null for the resource-table parameters and for
+     * those without a FHIRPath expression for the type (they are then unsupported).
      */
     public record Param(String name, RestSearchParameterTypeEnum type, String uri, String description,
-            IFhirPath.IParsedExpression expression, Set<String> targets, Set<String> compartments) {
+            Expression expression, Set<String> targets, Set<String> compartments) {
 
         public boolean indexed() {
             return expression != null && INDEXED.contains(type);
@@ -52,6 +49,41 @@ public class SearchParameters {
 
         public boolean inPatientCompartment() {
             return compartments.contains("Patient");
+        }
+    }
+
+    /**
+     * A parameter's FHIRPath expression, parsed on first use: the CapabilityStatement needs only the names, and
+     * parsing all ~2,000 of them took the first {@code /fhir/metadata} two seconds. {@code
+     * SearchParametersParseTest} checks that every one parses, so listing a parameter before parsing it is safe.
+     */
+    public static final class Expression {
+
+        private final IFhirPath fhirPath;
+        private final String text;
+        private volatile IFhirPath.IParsedExpression parsed;
+
+        Expression(IFhirPath fhirPath, String text) {
+            this.fhirPath = fhirPath;
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+
+        /** The parsed expression; throws when HAPI's FHIRPath engine cannot parse it. */
+        public IFhirPath.IParsedExpression parsed() {
+            IFhirPath.IParsedExpression result = parsed;
+            if (result == null) {
+                try {
+                    result = fhirPath.parse(text);
+                } catch (Exception e) {
+                    throw new IllegalStateException("Unparseable search parameter expression: " + text, e);
+                }
+                parsed = result;
+            }
+            return result;
         }
     }
 
@@ -84,14 +116,15 @@ public class SearchParameters {
 
     /**
      * Parses every type's expressions in the background after start-up (about 2,000 of them, a few seconds),
-     * so neither the first write of a type nor the CapabilityStatement pays for it.
+     * so the first write of a type does not pay for it.
      */
     void warmUp(@Observes StartupEvent event,
             @ConfigProperty(name = "ductcare.search.warm-up", defaultValue = "true") boolean enabled) {
         if (!enabled) {
             return;
         }
-        Thread warmUp = new Thread(() -> context.getResourceTypes().forEach(this::of), "search-parameters-warm-up");
+        Thread warmUp = new Thread(() -> context.getResourceTypes().forEach(type -> of(type).indexed()
+                .forEach(param -> param.expression().parsed())), "search-parameters-warm-up");
         warmUp.setDaemon(true);
         warmUp.setPriority(Thread.MIN_PRIORITY);
         warmUp.start();
@@ -127,10 +160,7 @@ public class SearchParameters {
             if (RESOURCE_COLUMNS.contains(name)) {
                 continue;
             }
-            IFhirPath.IParsedExpression expression = null;
-            if (INDEXED.contains(parameter.getParamType())) {
-                expression = parse(type, parameter);
-            }
+            Expression expression = INDEXED.contains(parameter.getParamType()) ? expression(type, parameter) : null;
             all.put(name, new Param(name, parameter.getParamType(), parameter.getUri(), parameter.getDescription(),
                     expression, parameter.getTargets() == null ? Set.of() : Set.copyOf(parameter.getTargets()),
                     parameter.getProvidesMembershipInCompartments() == null ? Set.of()
@@ -143,18 +173,11 @@ public class SearchParameters {
         return new TypeParams(java.util.Collections.unmodifiableMap(all), indexed, compartment);
     }
 
-    private IFhirPath.IParsedExpression parse(String type, RuntimeSearchParam parameter) {
+    private Expression expression(String type, RuntimeSearchParam parameter) {
         List<String> paths = parameter.getPathsSplitForResourceType(type);
         if (paths == null || paths.isEmpty()) {
             return null;
         }
-        String expression = String.join(" | ", paths);
-        try {
-            return fhirPath.parse(expression);
-        } catch (Exception e) {
-            LOG.debugf("Search parameter %s.%s is not indexed: its expression does not parse (%s)", type,
-                    parameter.getName(), e.getMessage());
-            return null;
-        }
+        return new Expression(fhirPath, String.join(" | ", paths));
     }
 }
