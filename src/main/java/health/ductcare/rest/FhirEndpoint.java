@@ -347,7 +347,7 @@ public class FhirEndpoint {
 
     private Response storedResponse(StoredResource stored, ResponseOptions options) {
         Response.ResponseBuilder builder = Response.ok().type(options.contentType());
-        if (options.format() == FhirFormat.JSON && options.isPlain()) {
+        if (isPlainJson(options)) {
             builder.entity(stored.json());
         } else {
             builder.entity(writer.encode(context.newJsonParser().parseResource(stored.json()), options));
@@ -364,7 +364,8 @@ public class FhirEndpoint {
             case OPERATION_OUTCOME -> builder = writer.respond(result.status(), OperationOutcomes.information(
                     (result.created() ? "Created " : result.changed() ? "Updated " : "Matched existing ")
                             + stored.type() + "/" + stored.id() + " version " + stored.version()), options);
-            default -> builder = result.resource() != null
+            // The stored JSON is the written resource as the parser encoded it: no need to encode it again.
+            default -> builder = result.resource() != null && !isPlainJson(options)
                     ? writer.respond(result.status(), result.resource(), options)
                     : Response.status(result.status()).entity(storedBody(stored, options)).type(options.contentType());
         }
@@ -375,8 +376,12 @@ public class FhirEndpoint {
         return versionHeaders(builder, stored).build();
     }
 
+    private static boolean isPlainJson(ResponseOptions options) {
+        return options.format() == FhirFormat.JSON && options.isPlain();
+    }
+
     private String storedBody(StoredResource stored, ResponseOptions options) {
-        return options.format() == FhirFormat.JSON && options.isPlain() ? stored.json()
+        return isPlainJson(options) ? stored.json()
                 : writer.encode(context.newJsonParser().parseResource(stored.json()), options);
     }
 
