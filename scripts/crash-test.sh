@@ -2,7 +2,10 @@
 # Crash test: the packaged service under a bounded write load is killed with SIGKILL at random moments and
 # restarted on the same database; afterwards every write that was answered 2xx must be readable with the content
 # that was sent, and every resource's history must be contiguous with only content that was sent (nothing
-# half-written). Loopback only, bounded in time; exits non-zero on any lost or corrupt write.
+# half-written). The load also feeds Conditions, MedicationRequests and temperatures for a set of patients, and
+# every CarePlan must then be what POST CarePlan/$generate makes from that patient's stored inputs, one per
+# Condition (scripts/reliability/CrashClient.java says what is compared). Loopback only, bounded in time; exits
+# non-zero on any lost or corrupt write or CarePlan mismatch.
 #
 #   scripts/crash-test.sh                      # H2 file database in a fresh directory, 5 kills
 #   CRASH_KILLS=10 scripts/crash-test.sh
@@ -12,7 +15,7 @@
 # Settings (environment): CRASH_KILLS (5), CRASH_THREADS (4 writers), CRASH_MIN_ACKS (20: writes acknowledged
 # after each restart before the kill clock starts), CRASH_MIN_UP / CRASH_MAX_UP (then a random 0-4 s more), CRASH_PORT (a free port from 18000 up), CRASH_WORK_DIR
 # (target/crash-test), CRASH_JAVA_OPTS (-Xmx512m). DUCTCARE_DB_* pass through to the service. The last line printed
-# is the summary: crash-test: kills=.. acknowledged=.. lost=.. ...
+# is the summary: crash-test: kills=.. db=.. acknowledged=.. lost=.. ... conditions=.. careplans=.. careplan-mismatches=..
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
