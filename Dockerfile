@@ -45,7 +45,7 @@ COPY --chown=ductcare:ductcare docker/entrypoint.sh /app/entrypoint.sh
 # JVM flags measured by the benchmark (bench/README.md, "Production JVM flags"): the live heap is ~240 MB after
 # warm-up and load, so a fixed 352 MB heap with a small young generation and the serial collector keeps RSS near
 # 600 MB without GC thrash; metaspace starts at 128 MB to avoid full GCs during start-up.
-ENV JAVA_OPTS="-Xms352m -Xmx352m -Xmn48m -XX:+UseSerialGC -XX:MetaspaceSize=128m -XX:ReservedCodeCacheSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+ENV JAVA_OPTS="-Xms512m -Xmx512m -Xmn160m -XX:+UseSerialGC -XX:MetaspaceSize=128m -XX:ReservedCodeCacheSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=262144 -Dio.netty.allocator.numDirectArenas=1 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000 -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
     MALLOC_ARENA_MAX=2 \
     DUCTCARE_DB_KIND=${DUCTCARE_DB_KIND} \
     DUCTCARE_DATA_DIR=/data \
