@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.HashSet;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
 
 /** Encodes resources for responses, honouring format, {@code _pretty}, {@code _summary} and {@code _elements}. */
 @Singleton
@@ -22,19 +24,37 @@ public class FhirWriter {
     }
 
     public String encode(IBaseResource resource, ResponseOptions options) {
-        return newParser(options, false).encodeResourceToString(resource);
+        return newParser(options).encodeResourceToString(resource);
     }
 
-    /** Encodes a searchset or history Bundle: {@code _elements} and {@code _summary} apply to its entries. */
-    public String encodeBundle(IBaseResource bundle, ResponseOptions options) {
-        return newParser(options, true).encodeResourceToString(bundle);
+    /**
+     * Encodes a searchset or history Bundle (search.html#elements, #summary): {@code _elements} and {@code _summary}
+     * shape the resources of its entries, each then tagged SUBSETTED; the Bundle keeps its type, total, links and
+     * entries and is not tagged, since it is not what was subsetted. The OperationOutcome entry of a lenient search
+     * is no search result and stays whole. The entries' resources are replaced by their subsets.
+     */
+    public String encodeBundle(Bundle bundle, ResponseOptions options) {
+        if (options.subsets()) {
+            // Each resource is encoded on its own, as a read would answer it, and read back: HAPI's summary mode
+            // applied to the whole Bundle would tag the Bundle as well.
+            IParser subsetting = newParser(new ResponseOptions(FhirFormat.JSON, FhirFormat.JSON.fhirMediaType(),
+                    false, options.summary(), options.elements()));
+            IParser reader = context.newJsonParser();
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                if (entry.hasResource() && entry.getSearch().getMode() != Bundle.SearchEntryMode.OUTCOME) {
+                    entry.setResource((Resource) reader.parseResource(
+                            subsetting.encodeResourceToString(entry.getResource())));
+                }
+            }
+        }
+        return newParser(options.withoutSubsetting()).encodeResourceToString(bundle);
     }
 
     public Response.ResponseBuilder respond(int status, IBaseResource resource, ResponseOptions options) {
         return Response.status(status).entity(encode(resource, options)).type(options.contentType());
     }
 
-    private IParser newParser(ResponseOptions options, boolean childrenOnly) {
+    private IParser newParser(ResponseOptions options) {
         IParser parser = FhirContextProducer.parserFor(context, options.format());
         parser.setPrettyPrint(options.pretty());
         SummaryEnum summary = options.summary();
@@ -54,9 +74,6 @@ public class FhirWriter {
             elements.add("*.meta");
             elements.add("*.(mandatory)");
             parser.setEncodeElements(elements);
-        }
-        if (childrenOnly) {
-            parser.setEncodeElementsAppliesToChildResourcesOnly(true);
         }
         return parser;
     }

@@ -281,7 +281,7 @@ public class FhirEndpoint {
         Bundle bundle = search.search(new SearchRequest(type, searchParameters, baseUrl(uri),
                 FhirHeaders.lenientHandling(headers), accessContext.compartment(type)));
         access.guardBundle(bundle);
-        return writer.respond(200, bundle, options).build();
+        return Response.ok(writer.encodeBundle(bundle, options)).type(options.contentType()).build();
     }
 
     private Response historyResponse(String type, String id, HttpHeaders headers, UriInfo uri) {
