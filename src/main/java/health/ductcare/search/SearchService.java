@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +114,11 @@ public class SearchService {
     /** A parsed search: the SQL condition, the parameters that were applied (for links) and the result options. */
     private static final class Plan {
         final Sql where = new Sql();
-        final Map<String, List<String>> applied = new LinkedHashMap<>();
+        /**
+         * By name: the request's parameters come in no stable order (JAX-RS' query map), and a search's links must
+         * be the same every time it is asked.
+         */
+        final Map<String, List<String>> applied = new TreeMap<>();
         final List<Include> includes = new ArrayList<>();
         final List<Include> revIncludes = new ArrayList<>();
         /** Parameters a lenient search ignored; the Bundle says so in an outcome entry. */

@@ -362,6 +362,12 @@ class SearchParametersTest {
                 .body("link.relation", hasItems("self", "next"))
                 .body("link.relation", not(hasItem("previous")));
         search("Observation?code=S" + u + "&_count=abc").then().statusCode(400);
+        // the self link names the applied parameters in one order, whatever order they were sent in
+        for (String query : List.of("code=S" + u + "&_count=1&_sort=date", "_sort=date&code=S" + u + "&_count=1",
+                "_count=1&_sort=date&code=S" + u, "code=S" + u + "&_sort=date&_count=1")) {
+            String self = search("Observation?" + query).path("link.find { it.relation == 'self' }.url");
+            assertThat(self).as(query).endsWith("/fhir/Observation?_count=1&_sort=date&code=S" + u);
+        }
 
         Response posted = given().accept(FHIR_JSON).contentType("application/x-www-form-urlencoded")
                 .formParam("code", "S" + u).formParam("date", "ge2025-03-10")
