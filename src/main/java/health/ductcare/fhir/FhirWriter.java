@@ -18,6 +18,7 @@ public class FhirWriter {
     private static final Set<String> TEXT_SUMMARY_ELEMENTS = Set.of("*.text", "*.id", "*.meta", "*.(mandatory)");
 
     private final FhirContext context;
+    private volatile boolean storedJsonWritten = true;
 
     public FhirWriter(FhirContext context) {
         this.context = context;
@@ -48,6 +49,32 @@ public class FhirWriter {
             }
         }
         return newParser(options.withoutSubsetting()).encodeResourceToString(bundle);
+    }
+
+    /**
+     * Whether a Bundle of stored resources may go out as {@link #encodeJson(UnparsedBundle)} writes it: JSON without
+     * {@code _pretty}, {@code _summary} or {@code _elements}, where the stored JSON is what HAPI would write.
+     */
+    public boolean writesStoredJson(ResponseOptions options) {
+        return storedJsonWritten && options.format() == FhirFormat.JSON && options.isPlain();
+    }
+
+    /**
+     * The JSON HAPI's encoder gives for {@code bundle.parse(context)} with plain options, byte for byte, without
+     * parsing the stored resources: {@link StoredBundleJson} writes the Bundle and copies each stored resource in,
+     * which is what HAPI encodes for that resource, alone or in a Bundle. A Bundle with elements it does not write
+     * is parsed and encoded by HAPI.
+     */
+    public String encodeJson(UnparsedBundle bundle) {
+        if (!StoredBundleJson.writable(bundle.skeleton())) {
+            return encodeBundle(bundle.parse(context), ResponseOptions.DEFAULT_JSON);
+        }
+        return StoredBundleJson.write(bundle, context.newJsonParser());
+    }
+
+    /** On by default; tests turn it off to compare with HAPI's encoding of the parsed Bundle. */
+    void writeStoredJson(boolean enabled) {
+        storedJsonWritten = enabled;
     }
 
     public Response.ResponseBuilder respond(int status, IBaseResource resource, ResponseOptions options) {
