@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.HashSet;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
 
 /** Encodes resources for responses, honouring format, {@code _pretty}, {@code _summary} and {@code _elements}. */
 @Singleton
@@ -16,25 +18,70 @@ public class FhirWriter {
     private static final Set<String> TEXT_SUMMARY_ELEMENTS = Set.of("*.text", "*.id", "*.meta", "*.(mandatory)");
 
     private final FhirContext context;
+    private volatile boolean storedJsonWritten = true;
 
     public FhirWriter(FhirContext context) {
         this.context = context;
     }
 
     public String encode(IBaseResource resource, ResponseOptions options) {
-        return newParser(options, false).encodeResourceToString(resource);
+        return newParser(options).encodeResourceToString(resource);
     }
 
-    /** Encodes a searchset or history Bundle: {@code _elements} and {@code _summary} apply to its entries. */
-    public String encodeBundle(IBaseResource bundle, ResponseOptions options) {
-        return newParser(options, true).encodeResourceToString(bundle);
+    /**
+     * Encodes a searchset or history Bundle (search.html#elements, #summary): {@code _elements} and {@code _summary}
+     * shape the resources of its entries, each then tagged SUBSETTED; the Bundle keeps its type, total, links and
+     * entries and is not tagged, since it is not what was subsetted. The OperationOutcome entry of a lenient search
+     * is no search result and stays whole. The entries' resources are replaced by their subsets.
+     */
+    public String encodeBundle(Bundle bundle, ResponseOptions options) {
+        if (options.subsets()) {
+            // Each resource is encoded on its own, as a read would answer it, and read back: HAPI's summary mode
+            // applied to the whole Bundle would tag the Bundle as well.
+            IParser subsetting = newParser(new ResponseOptions(FhirFormat.JSON, FhirFormat.JSON.fhirMediaType(),
+                    false, options.summary(), options.elements()));
+            IParser reader = context.newJsonParser();
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                if (entry.hasResource() && entry.getSearch().getMode() != Bundle.SearchEntryMode.OUTCOME) {
+                    entry.setResource((Resource) reader.parseResource(
+                            subsetting.encodeResourceToString(entry.getResource())));
+                }
+            }
+        }
+        return newParser(options.withoutSubsetting()).encodeResourceToString(bundle);
+    }
+
+    /**
+     * Whether a Bundle of stored resources may go out as {@link #encodeJson(UnparsedBundle)} writes it: JSON without
+     * {@code _pretty}, {@code _summary} or {@code _elements}, where the stored JSON is what HAPI would write.
+     */
+    public boolean writesStoredJson(ResponseOptions options) {
+        return storedJsonWritten && options.format() == FhirFormat.JSON && options.isPlain();
+    }
+
+    /**
+     * The JSON HAPI's encoder gives for {@code bundle.parse(context)} with plain options, byte for byte, without
+     * parsing the stored resources: {@link StoredBundleJson} writes the Bundle and copies each stored resource in,
+     * which is what HAPI encodes for that resource, alone or in a Bundle. A Bundle with elements it does not write
+     * is parsed and encoded by HAPI.
+     */
+    public String encodeJson(UnparsedBundle bundle) {
+        if (!StoredBundleJson.writable(bundle.skeleton())) {
+            return encodeBundle(bundle.parse(context), ResponseOptions.DEFAULT_JSON);
+        }
+        return StoredBundleJson.write(bundle, context.newJsonParser());
+    }
+
+    /** On by default; tests turn it off to compare with HAPI's encoding of the parsed Bundle. */
+    void writeStoredJson(boolean enabled) {
+        storedJsonWritten = enabled;
     }
 
     public Response.ResponseBuilder respond(int status, IBaseResource resource, ResponseOptions options) {
         return Response.status(status).entity(encode(resource, options)).type(options.contentType());
     }
 
-    private IParser newParser(ResponseOptions options, boolean childrenOnly) {
+    private IParser newParser(ResponseOptions options) {
         IParser parser = FhirContextProducer.parserFor(context, options.format());
         parser.setPrettyPrint(options.pretty());
         SummaryEnum summary = options.summary();
@@ -54,9 +101,6 @@ public class FhirWriter {
             elements.add("*.meta");
             elements.add("*.(mandatory)");
             parser.setEncodeElements(elements);
-        }
-        if (childrenOnly) {
-            parser.setEncodeElementsAppliesToChildResourcesOnly(true);
         }
         return parser;
     }

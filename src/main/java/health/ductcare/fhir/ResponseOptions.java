@@ -21,6 +21,12 @@ public record ResponseOptions(FhirFormat format, String mediaType, boolean prett
         return !pretty && (summary == null || summary == SummaryEnum.FALSE) && elements.isEmpty();
     }
 
+    /** Whether {@code _summary} or {@code _elements} leave out part of the resources. */
+    public boolean subsets() {
+        return summary == SummaryEnum.TRUE || summary == SummaryEnum.TEXT || summary == SummaryEnum.DATA
+                || !elements.isEmpty();
+    }
+
     public ResponseOptions withoutSubsetting() {
         return new ResponseOptions(format, mediaType, pretty, null, Set.of());
     }

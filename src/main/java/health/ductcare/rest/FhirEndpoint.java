@@ -8,6 +8,7 @@ import health.ductcare.fhir.FhirWriter;
 import health.ductcare.fhir.IncomingResources;
 import health.ductcare.fhir.OperationOutcomes;
 import health.ductcare.fhir.ResponseOptions;
+import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
 import health.ductcare.operation.OperationInputs;
@@ -44,7 +45,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The FHIR R4 RESTful API over every resource type (http.html): thin, it negotiates formats and headers and
@@ -278,10 +278,23 @@ public class FhirEndpoint {
                 searchParameters.remove(name);
             }
         });
-        Bundle bundle = search.search(new SearchRequest(type, searchParameters, baseUrl(uri),
+        UnparsedBundle page = search.searchPage(new SearchRequest(type, searchParameters, baseUrl(uri),
                 FhirHeaders.lenientHandling(headers), accessContext.compartment(type)));
+        return Response.ok(encodeBundle(page, options)).type(options.contentType()).build();
+    }
+
+    /**
+     * A search or history Bundle as the response body. Plain JSON that no access rule needs to look into goes out
+     * with the stored JSON of each resource as it is (what HAPI would write after parsing it, without parsing it);
+     * otherwise the resources are parsed, guarded and encoded with the response options.
+     */
+    private String encodeBundle(UnparsedBundle page, ResponseOptions options) {
+        if (writer.writesStoredJson(options) && !access.guardsBundleEntries()) {
+            return writer.encodeJson(page);
+        }
+        Bundle bundle = page.parse(context);
         access.guardBundle(bundle);
-        return writer.respond(200, bundle, options).build();
+        return writer.encodeBundle(bundle, options);
     }
 
     private Response historyResponse(String type, String id, HttpHeaders headers, UriInfo uri) {
@@ -300,7 +313,8 @@ public class FhirEndpoint {
         }
         ResourceService.HistoryPage page = resources.history(type, id, since, at, cursor, count);
         String base = baseUrl(uri);
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.HISTORY);
+        UnparsedBundle history = new UnparsedBundle(Bundle.BundleType.HISTORY);
+        Bundle bundle = history.skeleton();
         bundle.setTotal((int) Math.min(Integer.MAX_VALUE, page.total()));
         String selfPath = base + (type == null ? "" : "/" + type) + (id == null ? "" : "/" + id) + "/_history";
         String selfQuery = uri.getRequestUri().getRawQuery();
@@ -318,11 +332,8 @@ public class FhirEndpoint {
             bundle.addLink().setRelation("next").setUrl(next.toString().replace("+", "%2B"));
         }
         for (StoredResource version : page.versions()) {
-            Bundle.BundleEntryComponent entry = bundle.addEntry()
+            Bundle.BundleEntryComponent entry = history.addEntry(version.deleted() ? null : version.json())
                     .setFullUrl(base + "/" + version.type() + "/" + version.id());
-            if (!version.deleted()) {
-                entry.setResource((Resource) context.newJsonParser().parseResource(version.json()));
-            }
             Bundle.HTTPVerb verb = switch (version.method()) {
                 case "DELETE" -> Bundle.HTTPVerb.DELETE;
                 case "POST" -> Bundle.HTTPVerb.POST;
@@ -336,8 +347,7 @@ public class FhirEndpoint {
                     .setEtag(version.etag())
                     .setLastModified(java.util.Date.from(version.lastUpdated()));
         }
-        access.guardBundle(bundle);
-        return Response.ok(writer.encodeBundle(bundle, options)).type(options.contentType()).build();
+        return Response.ok(encodeBundle(history, options)).type(options.contentType()).build();
     }
 
     /** History pages by the version row key, so concurrent writes neither repeat nor drop entries. */

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,6 @@ import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Type-level search over the index tables (search.html): every indexed R4 parameter of the type, the
@@ -115,7 +114,11 @@ public class SearchService {
     /** A parsed search: the SQL condition, the parameters that were applied (for links) and the result options. */
     private static final class Plan {
         final Sql where = new Sql();
-        final Map<String, List<String>> applied = new LinkedHashMap<>();
+        /**
+         * By name: the request's parameters come in no stable order (JAX-RS' query map), and a search's links must
+         * be the same every time it is asked.
+         */
+        final Map<String, List<String>> applied = new TreeMap<>();
         final List<Include> includes = new ArrayList<>();
         final List<Include> revIncludes = new ArrayList<>();
         /** Parameters a lenient search ignored; the Bundle says so in an outcome entry. */
@@ -127,17 +130,28 @@ public class SearchService {
         Cursor cursor;
     }
 
+    /** One page of a search as a searchset Bundle whose entries hold their resources, parsed. */
     @Transactional
     public Bundle search(SearchRequest request) {
+        return searchPage(request).parse(context);
+    }
+
+    /**
+     * One page of a search as a searchset Bundle whose entries' resources are still the stored JSON: type, total,
+     * links, and entries with their full URL and search mode, plus the OperationOutcome entry of a lenient search.
+     */
+    @Transactional
+    public UnparsedBundle searchPage(SearchRequest request) {
         String type = request.type();
         Plan plan = plan(request);
         String base = request.baseUrl() == null ? "" : request.baseUrl();
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        UnparsedBundle page = new UnparsedBundle(Bundle.BundleType.SEARCHSET);
+        Bundle bundle = page.skeleton();
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             if (plan.countOnly) {
                 bundle.setTotal((int) count(connection, type, plan, null));
                 bundle.addLink().setRelation("self").setUrl(link(base, type, plan.applied, null));
-                return bundle;
+                return page;
             }
             Cursor cursor = plan.cursor;
             boolean forward = cursor == null || cursor.next();
@@ -176,13 +190,13 @@ public class SearchService {
             Set<Long> seen = new HashSet<>();
             for (Row row : rows) {
                 seen.add(row.pid());
-                addEntry(bundle, base, row, Bundle.SearchEntryMode.MATCH);
+                addEntry(page, base, row, Bundle.SearchEntryMode.MATCH);
             }
             for (Row row : includes(connection, plan, rows, seen, request.compartment())) {
-                addEntry(bundle, base, row, Bundle.SearchEntryMode.INCLUDE);
+                addEntry(page, base, row, Bundle.SearchEntryMode.INCLUDE);
             }
-            addIgnoredOutcome(bundle, plan);
-            return bundle;
+            addIgnoredOutcome(page, plan);
+            return page;
         });
     }
 
@@ -589,7 +603,7 @@ public class SearchService {
 
     // ------------------------------------------------------------------ bundle
 
-    private static void addIgnoredOutcome(Bundle bundle, Plan plan) {
+    private static void addIgnoredOutcome(UnparsedBundle page, Plan plan) {
         if (plan.ignored.isEmpty()) {
             return;
         }
@@ -598,13 +612,11 @@ public class SearchService {
                 .setCode(OperationOutcome.IssueType.NOTSUPPORTED)
                 .setDiagnostics("Ignored unknown or unsupported parameters (Prefer: handling=lenient): "
                         + ContentNegotiation.sanitize(String.join(", ", new LinkedHashSet<>(plan.ignored))));
-        bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+        page.addEntry(null).setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
     }
 
-    private void addEntry(Bundle bundle, String base, Row row, Bundle.SearchEntryMode mode) {
-        Resource resource = (Resource) context.newJsonParser().parseResource(row.json());
-        bundle.addEntry().setFullUrl(base + "/" + row.type() + "/" + row.id())
-                .setResource(resource)
+    private static void addEntry(UnparsedBundle page, String base, Row row, Bundle.SearchEntryMode mode) {
+        page.addEntry(row.json()).setFullUrl(base + "/" + row.type() + "/" + row.id())
                 .getSearch().setMode(mode);
     }
 

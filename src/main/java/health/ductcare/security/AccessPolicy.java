@@ -174,6 +174,7 @@ public class AccessPolicy {
      * Drops from a search, history or operation Bundle every entry the token may not read (another patient's
      * resource, a type it has no scope for). A search engine that honours {@code SearchRequest.compartment}
      * leaves nothing to drop; when something is dropped the total is removed, since it would count hidden data.
+     * It looks at the entries only when {@link #guardsBundleEntries()}.
      */
     public void guardBundle(Bundle bundle) {
         AccessContext access = current();
@@ -192,6 +193,15 @@ public class AccessPolicy {
             bundle.setTotalElement(null);
             LOG.debugf("Dropped %d Bundle entries outside the token's access", dropped);
         }
+    }
+
+    /**
+     * Whether {@link #guardBundle} looks into this request's Bundle entries (when the token's access is enforced).
+     * When it does not, a search or history Bundle may be written from the stored JSON without being parsed.
+     */
+    public boolean guardsBundleEntries() {
+        AccessContext access = current();
+        return access != null && access.isEnforced();
     }
 
     private boolean mayReceive(AccessContext access, Bundle.BundleEntryComponent entry) {

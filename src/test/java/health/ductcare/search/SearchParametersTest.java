@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
+import ca.uhn.fhir.context.FhirContext;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -24,6 +25,8 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
 import org.junit.jupiter.api.Test;
 
 /** Every search parameter type, modifier and prefix over HTTP, plus includes and lenient/strict handling. */
@@ -359,6 +362,12 @@ class SearchParametersTest {
                 .body("link.relation", hasItems("self", "next"))
                 .body("link.relation", not(hasItem("previous")));
         search("Observation?code=S" + u + "&_count=abc").then().statusCode(400);
+        // the self link names the applied parameters in one order, whatever order they were sent in
+        for (String query : List.of("code=S" + u + "&_count=1&_sort=date", "_sort=date&code=S" + u + "&_count=1",
+                "_count=1&_sort=date&code=S" + u, "code=S" + u + "&_sort=date&_count=1")) {
+            String self = search("Observation?" + query).path("link.find { it.relation == 'self' }.url");
+            assertThat(self).as(query).endsWith("/fhir/Observation?_count=1&_sort=date&code=S" + u);
+        }
 
         Response posted = given().accept(FHIR_JSON).contentType("application/x-www-form-urlencoded")
                 .formParam("code", "S" + u).formParam("date", "ge2025-03-10")
@@ -366,6 +375,82 @@ class SearchParametersTest {
         assertThat(matchIds(posted)).containsExactlyInAnyOrder(mid, late);
         posted.then().body("type", equalTo("searchset")).body("total", equalTo(2))
                 .body("entry[0].fullUrl", containsString("/fhir/Observation/"));
+    }
+
+    @Test
+    void elementsAndSummaryShapeTheEntriesNotTheBundle() {
+        String u = unique();
+        String p = patient("Sub" + u, "S", "female", "1990-01-01", "MRN-" + u);
+        String c1 = condition(p, "E" + u, "active", "2025-01-01", "2025-01-02", "e1-" + u);
+        condition(p, "E" + u, "active", "2025-01-03", "2025-01-04", "e2-" + u);
+
+        // JSON, _elements: the Bundle keeps type, total, links and entries; the resources keep what was asked
+        search("Condition?code=E" + u + "&_count=1&_elements=subject").then().statusCode(200)
+                .body("resourceType", equalTo("Bundle"))
+                .body("meta", nullValue())
+                .body("type", equalTo("searchset"))
+                .body("total", equalTo(2))
+                .body("link.relation", hasItems("self", "next"))
+                .body("entry.size()", equalTo(1))
+                .body("entry[0].fullUrl", containsString("/fhir/Condition/" + c1))
+                .body("entry[0].search.mode", equalTo("match"))
+                .body("entry[0].resource.id", equalTo(c1))
+                .body("entry[0].resource.subject.reference", equalTo("Patient/" + p))
+                .body("entry[0].resource.code", nullValue())
+                .body("entry[0].resource.meta.versionId", equalTo("1"))
+                .body("entry[0].resource.meta.tag.code", hasItem("SUBSETTED"));
+        // JSON, _summary=true: the summary elements of each resource (Condition.category is not one)
+        search("Condition?code=E" + u + "&_count=1&_summary=true").then().statusCode(200)
+                .body("meta", nullValue())
+                .body("type", equalTo("searchset"))
+                .body("total", equalTo(2))
+                .body("link.relation", hasItems("self", "next"))
+                .body("entry.size()", equalTo(1))
+                .body("entry[0].search.mode", equalTo("match"))
+                .body("entry[0].resource.code.text", equalTo("Blocked duct left breast"))
+                .body("entry[0].resource.category", nullValue())
+                .body("entry[0].resource.meta.tag.code", hasItem("SUBSETTED"));
+
+        // _summary=data leaves out the narrative only; the outcome entry of a lenient search stays whole
+        given().accept(FHIR_JSON).header("Prefer", "handling=lenient")
+                .get("/fhir/Condition?code=E" + u + "&shoe-size=42&_summary=data").then().statusCode(200)
+                .body("meta", nullValue())
+                .body("entry.findAll { it.search.mode == 'match' }.size()", equalTo(2))
+                .body("entry.find { it.search.mode == 'match' }.resource.category", not(nullValue()))
+                .body("entry.find { it.search.mode == 'match' }.resource.meta.tag.code", hasItem("SUBSETTED"))
+                .body("entry.find { it.search.mode == 'outcome' }.resource.issue[0].diagnostics",
+                        containsString("shoe-size"))
+                .body("entry.find { it.search.mode == 'outcome' }.resource.meta", nullValue());
+        // history Bundles the same
+        given().accept(FHIR_JSON).get("/fhir/Condition/" + c1 + "/_history?_elements=subject").then().statusCode(200)
+                .body("meta", nullValue())
+                .body("type", equalTo("history"))
+                .body("total", equalTo(1))
+                .body("entry[0].request.method", equalTo("POST"))
+                .body("entry[0].resource.subject.reference", equalTo("Patient/" + p))
+                .body("entry[0].resource.code", nullValue())
+                .body("entry[0].resource.meta.tag.code", hasItem("SUBSETTED"));
+
+        // XML, the same two
+        for (String subsetting : List.of("_elements=subject", "_summary=true")) {
+            String xml = given().accept("application/fhir+xml")
+                    .get("/fhir/Condition?code=E" + u + "&_count=1&" + subsetting)
+                    .then().statusCode(200).extract().asString();
+            Bundle bundle = FhirContext.forR4Cached().newXmlParser().parseResource(Bundle.class, xml);
+            assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+            assertThat(bundle.getMeta().getTag()).as(subsetting).isEmpty();
+            assertThat(bundle.getTotal()).isEqualTo(2);
+            assertThat(bundle.getLink()).extracting(Bundle.BundleLinkComponent::getRelation)
+                    .contains("self", "next");
+            assertThat(bundle.getEntry()).hasSize(1);
+            assertThat(bundle.getEntryFirstRep().getSearch().getMode()).isEqualTo(Bundle.SearchEntryMode.MATCH);
+            Condition condition = (Condition) bundle.getEntryFirstRep().getResource();
+            assertThat(condition.getIdElement().getIdPart()).isEqualTo(c1);
+            assertThat(condition.getSubject().getReference()).isEqualTo("Patient/" + p);
+            assertThat(condition.getMeta().getTag()).extracting(Coding::getCode).as(subsetting).contains("SUBSETTED");
+            assertThat(condition.hasCategory()).as(subsetting).isFalse();
+            assertThat(condition.hasCode()).as(subsetting).isEqualTo(subsetting.startsWith("_summary"));
+        }
     }
 
     @Test
