@@ -21,26 +21,29 @@ import org.jboss.logging.Logger;
  * before the answer (no acknowledged write is lost when the process dies), but it also stops H2's background
  * writer, which is what compacts the store: each commit appends a chunk, old chunks stay partly alive, and the
  * file grew by ~85 MB/s under the soak load (10 GB in two minutes) until the disk was full. This task does that
- * housekeeping instead: every few seconds it rewrites the live pages of sparsely filled chunks (the next commit
+ * housekeeping instead: every half second it rewrites the live pages of sparsely filled chunks (the next commit
  * stores them), so old chunks die and their space is reused. PostgreSQL needs none of this: nothing runs there.
  */
 @Singleton
 public class H2Housekeeping {
 
     private static final Logger LOG = Logger.getLogger(H2Housekeeping.class);
-    /** Chunks filled below this percentage have their live pages rewritten. */
-    private static final int TARGET_FILL_RATE = 80;
-    /** At most this much is rewritten per run, so one run never holds the store for long. */
-    private static final int MAX_REWRITE_BYTES = 16 * 1024 * 1024;
-
     private final AgroalDataSource dataSource;
     private final long intervalMillis;
+    /** Chunks filled below this percentage have their live pages rewritten. */
+    private final int targetFillRate;
+    /** At most this much is rewritten per run, so one run never holds the store for long. */
+    private final int maxRewriteBytes;
     private ScheduledExecutorService scheduler;
 
     public H2Housekeeping(AgroalDataSource dataSource,
-            @ConfigProperty(name = "ductcare.h2.housekeeping-interval-ms", defaultValue = "2000") long intervalMillis) {
+            @ConfigProperty(name = "ductcare.h2.housekeeping-interval-ms", defaultValue = "500") long intervalMillis,
+            @ConfigProperty(name = "ductcare.h2.housekeeping-fill-rate", defaultValue = "90") int targetFillRate,
+            @ConfigProperty(name = "ductcare.h2.housekeeping-rewrite-mb", defaultValue = "64") int maxRewriteMegabytes) {
         this.dataSource = dataSource;
         this.intervalMillis = intervalMillis;
+        this.targetFillRate = targetFillRate;
+        this.maxRewriteBytes = maxRewriteMegabytes * 1024 * 1024;
     }
 
     void start(@Observes StartupEvent event) {
@@ -65,7 +68,7 @@ public class H2Housekeeping {
         try {
             MVStore store = store();
             if (store != null && !store.isClosed()) {
-                store.compact(TARGET_FILL_RATE, MAX_REWRITE_BYTES);
+                store.compact(targetFillRate, maxRewriteBytes);
             }
         } catch (RuntimeException e) {
             LOG.debugf("H2 housekeeping skipped a run: %s", e.getClass().getSimpleName());
