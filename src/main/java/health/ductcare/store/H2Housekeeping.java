@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * before the answer (no acknowledged write is lost when the process dies), but it also stops H2's background
  * writer, which is what compacts the store: each commit appends a chunk, old chunks stay partly alive, and the
  * file grew by ~85 MB/s under the soak load (10 GB in two minutes) until the disk was full. This task does that
- * housekeeping instead: every half second it rewrites the live pages of sparsely filled chunks (the next commit
+ * housekeeping instead: every few seconds it rewrites the live pages of sparsely filled chunks (the next commit
  * stores them), so old chunks die and their space is reused. PostgreSQL needs none of this: nothing runs there.
  */
 @Singleton
@@ -37,9 +37,9 @@ public class H2Housekeeping {
     private ScheduledExecutorService scheduler;
 
     public H2Housekeeping(AgroalDataSource dataSource,
-            @ConfigProperty(name = "ductcare.h2.housekeeping-interval-ms", defaultValue = "500") long intervalMillis,
-            @ConfigProperty(name = "ductcare.h2.housekeeping-fill-rate", defaultValue = "90") int targetFillRate,
-            @ConfigProperty(name = "ductcare.h2.housekeeping-rewrite-mb", defaultValue = "64") int maxRewriteMegabytes) {
+            @ConfigProperty(name = "ductcare.h2.housekeeping-interval-ms", defaultValue = "2000") long intervalMillis,
+            @ConfigProperty(name = "ductcare.h2.housekeeping-fill-rate", defaultValue = "80") int targetFillRate,
+            @ConfigProperty(name = "ductcare.h2.housekeeping-rewrite-mb", defaultValue = "16") int maxRewriteMegabytes) {
         this.dataSource = dataSource;
         this.intervalMillis = intervalMillis;
         this.targetFillRate = targetFillRate;
