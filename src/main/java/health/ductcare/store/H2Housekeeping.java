@@ -35,6 +35,7 @@ public class H2Housekeeping {
     /** At most this much is rewritten per run, so one run never holds the store for long. */
     private final int maxRewriteBytes;
     private ScheduledExecutorService scheduler;
+    private volatile MVStore store;
 
     public H2Housekeeping(AgroalDataSource dataSource,
             @ConfigProperty(name = "ductcare.h2.housekeeping-interval-ms", defaultValue = "2000") long intervalMillis,
@@ -47,7 +48,8 @@ public class H2Housekeeping {
     }
 
     void start(@Observes StartupEvent event) {
-        if (intervalMillis <= 0 || store() == null) {
+        store = intervalMillis <= 0 ? null : findStore();
+        if (store == null) {
             return;
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -66,8 +68,7 @@ public class H2Housekeeping {
 
     void compact() {
         try {
-            MVStore store = store();
-            if (store != null && !store.isClosed()) {
+            if (!store.isClosed()) {
                 store.compact(targetFillRate, maxRewriteBytes);
             }
         } catch (RuntimeException e) {
@@ -76,7 +77,7 @@ public class H2Housekeeping {
     }
 
     /** The MVStore of the H2 file database behind the datasource, or null for any other database. */
-    private MVStore store() {
+    private MVStore findStore() {
         try (Connection connection = dataSource.getConnection()) {
             if (!connection.isWrapperFor(JdbcConnection.class)) {
                 return null;
