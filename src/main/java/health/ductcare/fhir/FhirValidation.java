@@ -7,8 +7,6 @@ import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.ductcare.fhir.validation.OfflineR4Support;
 import health.ductcare.fhir.validation.PooledInstanceValidatorModule;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +28,10 @@ public class FhirValidation {
     private static final Logger LOG = Logger.getLogger(FhirValidation.class);
 
     private final FhirContext context;
-    private final FhirValidator validator;
+    private final int poolSize;
+    private final int maxUsesPerValidator;
+    private final boolean warmUpEnabled;
+    private volatile FhirValidator validator;
     private static final long WARM_UP_WAIT_SECONDS = 180;
 
     private final CountDownLatch warmedUp = new CountDownLatch(1);
@@ -40,10 +41,31 @@ public class FhirValidation {
     public FhirValidation(FhirContext context,
             @ConfigProperty(name = "ductcare.validation.pool-size", defaultValue = "-1") int poolSize,
             @ConfigProperty(name = "ductcare.validation.max-uses-per-validator", defaultValue = "10000")
-            int maxUsesPerValidator) {
+            int maxUsesPerValidator,
+            @ConfigProperty(name = "ductcare.validation.warm-up", defaultValue = "true") boolean warmUpEnabled) {
         this.context = context;
-        this.validator = context.newValidator().registerValidatorModule(
-                module(OfflineR4Support.chain(context), resolvePoolSize(poolSize), maxUsesPerValidator));
+        this.warmUpEnabled = warmUpEnabled;
+        this.poolSize = resolvePoolSize(poolSize);
+        this.maxUsesPerValidator = maxUsesPerValidator;
+    }
+
+    /**
+     * Built on first use, normally by the warm-up thread: building it creates the R5 context and initialises the
+     * HL7 validator classes (about half a second), which would otherwise delay the moment the server listens.
+     */
+    private FhirValidator validator() {
+        FhirValidator built = validator;
+        if (built == null) {
+            synchronized (this) {
+                built = validator;
+                if (built == null) {
+                    built = context.newValidator().registerValidatorModule(
+                            module(OfflineR4Support.chain(context), poolSize, maxUsesPerValidator));
+                    validator = built;
+                }
+            }
+        }
+        return built;
     }
 
     /** The validator module for a pool size: 0 is HAPI's stock module, a new InstanceValidator per call. */
@@ -70,12 +92,12 @@ public class FhirValidation {
     /** Validates the resource as the client sent it, so unknown elements are reported with their path. */
     public ValidationResult validate(String rawResource) {
         awaitWarmUp();
-        return validator.validateWithResult(rawResource);
+        return validator().validateWithResult(rawResource);
     }
 
     public ValidationResult validate(IBaseResource resource) {
         awaitWarmUp();
-        return validator.validateWithResult(resource);
+        return validator().validateWithResult(resource);
     }
 
     /**
@@ -97,6 +119,11 @@ public class FhirValidation {
         }
     }
 
+    /** Waits until the warm-up has finished (or failed); false when it did not within the time given. */
+    public boolean awaitWarmUp(long timeout, TimeUnit unit) throws InterruptedException {
+        return warmedUp.await(timeout, unit);
+    }
+
     public boolean isWarm() {
         return warm;
     }
@@ -105,9 +132,9 @@ public class FhirValidation {
         return warmUpFailure;
     }
 
-    void warmUpAtStart(@Observes StartupEvent event,
-            @ConfigProperty(name = "ductcare.validation.warm-up", defaultValue = "true") boolean warmUp) {
-        if (!warmUp) {
+    /** Warms the validator on a background thread; {@code StartupWarmUp} calls it at start-up. */
+    public void startWarmUp() {
+        if (!warmUpEnabled) {
             warm = true;
             warmedUp.countDown();
             return;
@@ -122,7 +149,7 @@ public class FhirValidation {
         try {
             // The first validation loads every R4 StructureDefinition and builds their R5 copies: ready after it.
             // It calls the validator directly: validate() waits for this very warm-up.
-            validator.validateWithResult("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/warm-up\"},"
+            validator().validateWithResult("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/warm-up\"},"
                     + "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"1287638006\"}]}}");
             warm = true;
             LOG.infof("FHIR validator warm after %d ms", (System.nanoTime() - started) / 1_000_000);

@@ -6,9 +6,6 @@ import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.service.ResourceService;
 import health.ductcare.store.StoredResource;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +49,8 @@ public class ProtocolPublisher {
         this.readOnly = readOnly;
     }
 
-    void publishAtStart(@Observes @Priority(10) StartupEvent event) {
+    /** Publishes on a background thread; {@code StartupWarmUp} calls it at start-up. */
+    public void startPublishing() {
         Thread worker = new Thread(this::publishAll, "protocol-publisher");
         worker.setDaemon(true);
         worker.start();

@@ -6,8 +6,12 @@ import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.search.SearchService;
 import health.ductcare.security.SmartConfiguration;
 import health.ductcare.service.ResourceTypes;
+import health.ductcare.fhir.FhirWriter;
+import health.ductcare.fhir.ResponseOptions;
 import jakarta.inject.Singleton;
 import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -28,16 +32,73 @@ public class CapabilityStatementFactory {
     private final String softwareVersion;
     private final Date started = new Date();
     private final SmartConfiguration smart;
+    private volatile CapabilityStatement template;
+    /** Encoded statements by base URL and response options; bounded, as the base URL comes from request headers. */
+    private final Map<EncodingKey, String> encoded = new ConcurrentHashMap<>();
+    private static final int MAX_ENCODINGS = 32;
+    private final FhirWriter writer;
+
+    private record EncodingKey(String baseUrl, ResponseOptions options) {
+    }
 
     public CapabilityStatementFactory(ResourceTypes types, SearchService search, SmartConfiguration smart,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String softwareVersion) {
+            FhirWriter writer, @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String softwareVersion) {
         this.types = types;
         this.smart = smart;
         this.search = search;
         this.softwareVersion = softwareVersion;
+        this.writer = writer;
     }
 
+    /**
+     * Builds the statement now, if nobody has yet, and encodes it once: the first build loads the model of every
+     * resource type and the first encoding runs the encoder cold, together about a second on a cold JVM ({@code
+     * StartupWarmUp} calls this in the background at start-up).
+     */
+    public void prepare() {
+        writer.encode(build("http://localhost/fhir"), ResponseOptions.DEFAULT_JSON);
+    }
+
+    /**
+     * The statement for {@code baseUrl}, encoded as {@code options} ask. It does not change while the process runs
+     * (its date is the start time), so each encoding is kept: the statement is 146 types with all their search
+     * parameters, about 800 KB, and clients and load balancers ask for it often.
+     */
+    public String encoded(String baseUrl, ResponseOptions options) {
+        EncodingKey key = new EncodingKey(baseUrl, options);
+        String cached = encoded.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String encoding = writer.encode(build(baseUrl), options);
+        if (encoded.size() < MAX_ENCODINGS) {
+            encoded.putIfAbsent(key, encoding);
+        }
+        return encoding;
+    }
+
+    /** The statement for clients that reach the server at {@code baseUrl}; a fresh copy, free to change. */
     public CapabilityStatement build(String baseUrl) {
+        CapabilityStatement statement = template().copy();
+        statement.getImplementation().setUrl(baseUrl);
+        return statement;
+    }
+
+    private CapabilityStatement template() {
+        CapabilityStatement built = template;
+        if (built == null) {
+            synchronized (this) {
+                built = template;
+                if (built == null) {
+                    built = assemble();
+                    template = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    private CapabilityStatement assemble() {
         CapabilityStatement statement = new CapabilityStatement();
         statement.setStatus(Enumerations.PublicationStatus.ACTIVE)
                 .setDate(started)
@@ -49,8 +110,7 @@ public class CapabilityStatementFactory {
                 .addFormat("application/fhir+json").addFormat("application/fhir+xml")
                 .addFormat("json").addFormat("xml");
         statement.getSoftware().setName("DuctCare").setVersion(softwareVersion);
-        statement.getImplementation().setDescription("DuctCare: blocked-milk-duct physical-therapy care plans")
-                .setUrl(baseUrl);
+        statement.getImplementation().setDescription("DuctCare: blocked-milk-duct physical-therapy care plans");
         CapabilityStatementRestComponent rest = statement.addRest()
                 .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
         rest.setSecurity(smart.restSecurity());

@@ -101,7 +101,7 @@ public class FhirEndpoint {
     @Path("metadata")
     public Response metadata(@Context HttpHeaders headers, @Context UriInfo uri) {
         ResponseOptions options = options(headers, uri);
-        return writer.respond(200, capabilityStatement.build(baseUrl(uri)), options).build();
+        return Response.ok(capabilityStatement.encoded(baseUrl(uri), options), options.contentType()).build();
     }
 
     // ---------------------------------------------------------------- type level

@@ -6,10 +6,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,12 +56,12 @@ public class SearchParameters {
      */
     public static final class Expression {
 
-        private final IFhirPath fhirPath;
+        private final SearchParameters owner;
         private final String text;
         private volatile IFhirPath.IParsedExpression parsed;
 
-        Expression(IFhirPath fhirPath, String text) {
-            this.fhirPath = fhirPath;
+        Expression(SearchParameters owner, String text) {
+            this.owner = owner;
             this.text = text;
         }
 
@@ -77,7 +74,7 @@ public class SearchParameters {
             IFhirPath.IParsedExpression result = parsed;
             if (result == null) {
                 try {
-                    result = fhirPath.parse(text);
+                    result = owner.fhirPath().parse(text);
                 } catch (Exception e) {
                     throw new IllegalStateException("Unparseable search parameter expression: " + text, e);
                 }
@@ -92,15 +89,36 @@ public class SearchParameters {
     }
 
     private final FhirContext context;
-    private final IFhirPath fhirPath;
+    private volatile IFhirPath fhirPath;
     private final Map<String, TypeParams> byType = new ConcurrentHashMap<>();
 
     public SearchParameters(FhirContext context) {
         this.context = context;
-        this.fhirPath = context.newFhirPath();
+    }
+
+    /**
+     * HAPI's R4 FHIRPath engine, built on first use: building it parses every base StructureDefinition (about
+     * 1.3 s), which would otherwise hold up start-up before the server listens.
+     */
+    IFhirPath fhirPath() {
+        IFhirPath engine = fhirPath;
+        if (engine == null) {
+            synchronized (this) {
+                engine = fhirPath;
+                if (engine == null) {
+                    engine = newFhirPath();
+                    fhirPath = engine;
+                }
+            }
+        }
+        return engine;
+    }
+
+    private IFhirPath newFhirPath() {
+        IFhirPath engine = context.newFhirPath();
         // resolve() in expressions like "Condition.subject.where(resolve() is Patient)" only needs the type
         // of the target, which the reference itself names: answer with an empty resource of that type.
-        this.fhirPath.setEvaluationContext(new IFhirPathEvaluationContext() {
+        engine.setEvaluationContext(new IFhirPathEvaluationContext() {
             @Override
             public IBase resolveReference(IIdType reference, IBase referenceContext) {
                 String targetType = reference == null ? null : reference.getResourceType();
@@ -112,26 +130,15 @@ public class SearchParameters {
                 return target;
             }
         });
+        return engine;
     }
 
     /**
-     * Parses every type's expressions in the background after start-up (about 2,000 of them, a few seconds),
-     * so the first write of a type does not pay for it.
+     * Parses every type's expressions (about 2,000 of them, a few seconds), so the first write of a type does not
+     * pay for it. {@code StartupWarmUp} calls it in the background once the CapabilityStatement is ready.
      */
-    void warmUp(@Observes StartupEvent event,
-            @ConfigProperty(name = "ductcare.search.warm-up", defaultValue = "true") boolean enabled) {
-        if (!enabled) {
-            return;
-        }
-        Thread warmUp = new Thread(() -> context.getResourceTypes().forEach(type -> of(type).indexed()
-                .forEach(param -> param.expression().parsed())), "search-parameters-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.setPriority(Thread.MIN_PRIORITY);
-        warmUp.start();
-    }
-
-    IFhirPath fhirPath() {
-        return fhirPath;
+    public void parseAllExpressions() {
+        context.getResourceTypes().forEach(type -> of(type).indexed().forEach(param -> param.expression().parsed()));
     }
 
     public TypeParams of(String type) {
@@ -178,6 +185,6 @@ public class SearchParameters {
         if (paths == null || paths.isEmpty()) {
             return null;
         }
-        return new Expression(fhirPath, String.join(" | ", paths));
+        return new Expression(this, String.join(" | ", paths));
     }
 }

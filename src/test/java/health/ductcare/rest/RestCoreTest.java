@@ -323,6 +323,23 @@ class RestCoreTest {
     }
 
     @Test
+    void capabilityStatementNamesTheBaseUrlAndFormatEachClientAskedFor() {
+        // The encoded statement is kept per base URL and response options: each client must still get its own.
+        String first = given().header("Host", "first.example:8080").when().get("/fhir/metadata")
+                .then().statusCode(200).extract().path("implementation.url");
+        String second = given().header("Host", "second.example:8443").when().get("/fhir/metadata")
+                .then().statusCode(200).extract().path("implementation.url");
+        assertThat(first).isEqualTo("http://first.example:8080/fhir");
+        assertThat(second).isEqualTo("http://second.example:8443/fhir");
+        given().header("Host", "first.example:8080").accept("application/fhir+xml").when().get("/fhir/metadata")
+                .then().statusCode(200).contentType(containsString("application/fhir+xml"))
+                .body(containsString("<url value=\"http://first.example:8080/fhir\"/>"));
+        given().header("Host", "first.example:8080").queryParam("_summary", "true").when().get("/fhir/metadata")
+                .then().statusCode(200).body("meta.tag.code", hasItem("SUBSETTED"))
+                .body("implementation.url", equalTo("http://first.example:8080/fhir"));
+    }
+
+    @Test
     void hospitalFeedTypesAreStoredToo() {
         for (String type : new String[] {"Practitioner", "PractitionerRole", "Organization", "Medication",
                 "AllergyIntolerance"}) {
