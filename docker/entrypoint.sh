@@ -10,6 +10,12 @@ if [ "$wanted" != "$built" ]; then
     echo "entrypoint: re-augmenting for DUCTCARE_DB_KIND=$wanted (built for $built)"
     java -Dquarkus.launch.rebuild=true -jar "$app/quarkus-run.jar"
     echo "$wanted" > "$app/db-kind"
+    # The class-data archive describes the jar as built; the JVM would ignore most of it now.
+    rm -f "$app/ductcare.jsa"
+fi
+cds=""
+if [ -f "$app/ductcare.jsa" ]; then
+    cds="-XX:SharedArchiveFile=$app/ductcare.jsa"
 fi
 # shellcheck disable=SC2086
-exec java $JAVA_OPTS -jar "$app/quarkus-run.jar" "$@"
+exec java $JAVA_OPTS $cds -jar "$app/quarkus-run.jar" "$@"
