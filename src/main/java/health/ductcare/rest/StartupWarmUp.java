@@ -12,9 +12,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The start-up work that runs after the server listens, in order of need. First the CapabilityStatement, since
- * clients and load balancers call {@code /fhir/metadata} first; then, each on its own thread, the validator warm-up
- * and the publishing of the protocol artefacts, which readiness waits for; once the validator is warm, the search
- * parameters' FHIRPath expressions. On two cores, starting them all at once made the first {@code /metadata} answer
+ * clients and load balancers call {@code /fhir/metadata} first; then the FHIRPath engine, which loads the base R4
+ * definitions the validator shares (loaded by one thread, so they are loaded once); then, each on its own thread,
+ * the validator warm-up and the publishing of the protocol artefacts, which readiness waits for; once the validator
+ * is warm, the search parameters' FHIRPath expressions. On two cores, starting them all at once made the first {@code /metadata} answer
  * wait about a second for CPU and for HAPI's model-scanning lock, and parsing the expressions (2 s of CPU) delayed
  * readiness.
  */
@@ -55,6 +56,7 @@ public class StartupWarmUp {
             // Nothing is lost: the first /metadata request builds it again, and reports what went wrong.
             LOG.warnf("Preparing the CapabilityStatement failed: %s", e.getClass().getSimpleName());
         } finally {
+            prepareFhirPath();
             validation.startWarmUp();
             publisher.startPublishing();
         }
@@ -68,6 +70,15 @@ public class StartupWarmUp {
             } catch (RuntimeException e) {
                 LOG.warnf("Parsing the search parameter expressions stopped early: %s", e.getClass().getSimpleName());
             }
+        }
+    }
+
+    private void prepareFhirPath() {
+        try {
+            searchParameters.prepareFhirPath();
+        } catch (RuntimeException e) {
+            // The first index extraction tries again and reports it.
+            LOG.warnf("Building the FHIRPath engine failed: %s", e.getClass().getSimpleName());
         }
     }
 

@@ -114,6 +114,16 @@ public class SearchParameters {
         return engine;
     }
 
+    /**
+     * Builds the FHIRPath engine now, if nobody has yet. Building it loads HAPI's base R4 StructureDefinitions,
+     * which the validator shares; HAPI loads them without a lock, so two threads that get there first together
+     * each parse and keep a copy (60 MB more live heap, and the full collections that come with it).
+     * {@code StartupWarmUp} calls this before it starts the validator warm-up and the protocol publisher.
+     */
+    public void prepareFhirPath() {
+        fhirPath();
+    }
+
     private IFhirPath newFhirPath() {
         IFhirPath engine = context.newFhirPath();
         // resolve() in expressions like "Condition.subject.where(resolve() is Patient)" only needs the type
