@@ -31,6 +31,7 @@ public class ProtocolService {
             "abm36", ProtocolLoader.ABM36_RESOURCE);
 
     private final LoadedProtocol active;
+    private final ProtocolLoader loader;
     private final Map<String, LoadedProtocol> byPlanDefinitionId = new LinkedHashMap<>();
 
     public ProtocolService(FhirContext context, ProtocolConfig config) {
@@ -51,12 +52,7 @@ public class ProtocolService {
             chosen = loader.loadResource(resource, overrides);
         }
         active = chosen;
-        register(chosen);
-        for (String resource : List.of(ProtocolLoader.DEFAULT_RESOURCE, ProtocolLoader.ABM36_RESOURCE)) {
-            if (!resource.equals(chosen.source())) {
-                register(loader.loadResource(resource, ProtocolOverrides.none()));
-            }
-        }
+        this.loader = loader;
         LOG.infof("Care-plan protocol %s (%s) active", active.protocol().canonical(), active.protocol().variant());
     }
 
@@ -65,11 +61,28 @@ public class ProtocolService {
     }
 
     public Optional<LoadedProtocol> byPlanDefinitionId(String id) {
-        return Optional.ofNullable(byPlanDefinitionId.get(id));
+        return Optional.ofNullable(registered().get(id));
     }
 
     public List<LoadedProtocol> all() {
-        return List.copyOf(byPlanDefinitionId.values());
+        return List.copyOf(registered().values());
+    }
+
+    /**
+     * The active protocol and the other shipped ones. Those are loaded on first use (by the protocol publisher,
+     * just after start-up) rather than in the constructor, which runs before the server listens; they are the
+     * shipped, tested files, unlike a configured one, which must stop start-up when it is bad.
+     */
+    private synchronized Map<String, LoadedProtocol> registered() {
+        if (byPlanDefinitionId.isEmpty()) {
+            register(active);
+            for (String resource : List.of(ProtocolLoader.DEFAULT_RESOURCE, ProtocolLoader.ABM36_RESOURCE)) {
+                if (!resource.equals(active.source())) {
+                    register(loader.loadResource(resource, ProtocolOverrides.none()));
+                }
+            }
+        }
+        return byPlanDefinitionId;
     }
 
     private void register(LoadedProtocol protocol) {
