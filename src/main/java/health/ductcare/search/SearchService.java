@@ -20,13 +20,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
@@ -61,7 +62,7 @@ public class SearchService {
     private final Clock clock;
     private final int defaultPageSize;
     private final int maxPageSize;
-    private final Map<String, List<String>> revIncludes = new ConcurrentHashMap<>();
+    private volatile Map<String, List<String>> revIncludes;
 
     public SearchService(EntityManager entityManager, FhirContext context, SearchParameters parameters, Clock clock,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
@@ -669,17 +670,31 @@ public class SearchService {
 
     /** The _revinclude values a search of {@code type} accepts: every reference parameter that can point at it. */
     public List<String> revIncludes(String type) {
-        return revIncludes.computeIfAbsent(type, target -> {
-            List<String> result = new ArrayList<>();
-            for (String source : new java.util.TreeSet<>(context.getResourceTypes())) {
-                for (SearchParameters.Param param : parameters.of(source).indexed()) {
-                    if (param.type() == RestSearchParameterTypeEnum.REFERENCE
-                            && (param.targets().isEmpty() || param.targets().contains(target))) {
-                        result.add(source + ":" + param.name());
-                    }
+        Map<String, List<String>> all = revIncludes;
+        if (all == null) {
+            all = allRevIncludes();
+            revIncludes = all;
+        }
+        return all.getOrDefault(type, List.of());
+    }
+
+    /** For every type, the reference parameters that can point at it, by source type name, in one pass. */
+    private Map<String, List<String>> allRevIncludes() {
+        Set<String> types = context.getResourceTypes();
+        Map<String, List<String>> byTarget = new HashMap<>();
+        for (String source : new TreeSet<>(types)) {
+            for (SearchParameters.Param param : parameters.of(source).indexed()) {
+                if (param.type() != RestSearchParameterTypeEnum.REFERENCE) {
+                    continue;
+                }
+                String value = source + ":" + param.name();
+                for (String target : param.targets().isEmpty() ? types : param.targets()) {
+                    byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(value);
                 }
             }
-            return List.copyOf(result);
-        });
+        }
+        Map<String, List<String>> frozen = new HashMap<>();
+        byTarget.forEach((target, values) -> frozen.put(target, List.copyOf(values)));
+        return Map.copyOf(frozen);
     }
 }
