@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -33,10 +34,19 @@ public class CapabilityStatementFactory {
     private final Date started = new Date();
     private final SmartConfiguration smart;
     private volatile CapabilityStatement template;
-    /** Encoded statements by base URL and response options; bounded, as the base URL comes from request headers. */
+    private final FhirWriter writer;
+
+    /**
+     * Encodings of the statement with {@link #BASE_URL_PLACEHOLDER} as its implementation URL, by response options
+     * without {@code _elements} (at most 2 formats x pretty or not x 5 summary modes).
+     */
+    private final Map<ResponseOptions, String> encodedTemplates = new ConcurrentHashMap<>();
+    /** Encoded statements by base URL and response options; bounded, as both come from the request. */
     private final Map<EncodingKey, String> encoded = new ConcurrentHashMap<>();
     private static final int MAX_ENCODINGS = 32;
-    private final FhirWriter writer;
+    private static final String BASE_URL_PLACEHOLDER = "urn:ductcare:capability-statement:base-url";
+    /** Base URLs that JSON and XML both write as they are, with nothing to escape. */
+    private static final Pattern VERBATIM_URL = Pattern.compile("[A-Za-z0-9:/._~%\\-\\[\\]@!$()*+,;=]+");
 
     private record EncodingKey(String baseUrl, ResponseOptions options) {
     }
@@ -51,18 +61,19 @@ public class CapabilityStatementFactory {
     }
 
     /**
-     * Builds the statement now, if nobody has yet, and encodes it once: the first build loads the model of every
-     * resource type and the first encoding runs the encoder cold, together about a second on a cold JVM ({@code
-     * StartupWarmUp} calls this in the background at start-up).
+     * Builds and encodes the statement as JSON now, if nobody has yet: the first build loads the model of every
+     * resource type and the first encoding runs the encoder cold, together about half a second after the
+     * server starts listening ({@code StartupWarmUp} calls this in the background at start-up).
      */
     public void prepare() {
-        writer.encode(build("http://localhost/fhir"), ResponseOptions.DEFAULT_JSON);
+        encodedTemplate(ResponseOptions.DEFAULT_JSON);
     }
 
     /**
      * The statement for {@code baseUrl}, encoded as {@code options} ask. It does not change while the process runs
-     * (its date is the start time), so each encoding is kept: the statement is 146 types with all their search
-     * parameters, about 800 KB, and clients and load balancers ask for it often.
+     * (its date is the start time), so encodings are kept: the statement is 146 types with all their search
+     * parameters, about 800 KB. The statement differs between base URLs only in {@code implementation.url}, so a
+     * new base URL takes the encoding made for another with the URL put in, when it is one that needs no escaping.
      */
     public String encoded(String baseUrl, ResponseOptions options) {
         EncodingKey key = new EncodingKey(baseUrl, options);
@@ -70,11 +81,17 @@ public class CapabilityStatementFactory {
         if (cached != null) {
             return cached;
         }
-        String encoding = writer.encode(build(baseUrl), options);
+        String encoding = options.elements().isEmpty() && VERBATIM_URL.matcher(baseUrl).matches()
+                ? encodedTemplate(options).replace(BASE_URL_PLACEHOLDER, baseUrl)
+                : writer.encode(build(baseUrl), options);
         if (encoded.size() < MAX_ENCODINGS) {
             encoded.putIfAbsent(key, encoding);
         }
         return encoding;
+    }
+
+    private String encodedTemplate(ResponseOptions options) {
+        return encodedTemplates.computeIfAbsent(options, o -> writer.encode(build(BASE_URL_PLACEHOLDER), o));
     }
 
     /** The statement for clients that reach the server at {@code baseUrl}; a fresh copy, free to change. */

@@ -4,6 +4,7 @@ import health.ductcare.fhir.FhirValidation;
 import health.ductcare.protocol.ProtocolPublisher;
 import health.ductcare.search.SearchParameters;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,8 @@ public class StartupWarmUp {
         this.parseSearchExpressions = parseSearchExpressions;
     }
 
-    void start(@Observes StartupEvent event) {
+    /** First of the start-up observers, so the CapabilityStatement is built while the others run on the main thread. */
+    void start(@Observes @Priority(1) StartupEvent event) {
         Thread thread = new Thread(this::run, "startup-warm-up");
         thread.setDaemon(true);
         thread.start();
