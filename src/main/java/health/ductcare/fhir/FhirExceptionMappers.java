@@ -8,6 +8,16 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+import org.h2.api.ErrorCode;
+import org.h2.jdbc.JdbcException;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
@@ -20,6 +30,16 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class FhirExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(FhirExceptionMappers.class);
+    private static final String STORAGE_RETRY_AFTER_SECONDS = "10";
+    /** Agroal's exception, without SQL state, when no pooled connection came free within the acquisition timeout. */
+    private static final String POOL_EXHAUSTED = "Sorry, acquisition timeout!";
+    /** H2 error codes of a database that cannot read or write its files, or is shut. */
+    private static final Set<Integer> H2_STORAGE_ERRORS = Set.of(ErrorCode.IO_EXCEPTION_1, ErrorCode.IO_EXCEPTION_2,
+            ErrorCode.FILE_CORRUPTED_1, ErrorCode.DATABASE_IS_CLOSED, ErrorCode.DATABASE_CALLED_AT_SHUTDOWN);
+    /** H2's store failing to read or write its file (a full disk), closed, corrupt or locked by another process. */
+    private static final Set<Integer> H2_STORE_ERRORS = Set.of(DataUtils.ERROR_READING_FAILED,
+            DataUtils.ERROR_WRITING_FAILED, DataUtils.ERROR_CLOSED, DataUtils.ERROR_FILE_CORRUPT,
+            DataUtils.ERROR_FILE_LOCKED);
 
     @Inject
     FhirWriter writer;
@@ -85,6 +105,15 @@ public class FhirExceptionMappers {
                             "The request is nested too deeply to be processed"),
                     ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
         }
+        if (isStorageUnavailable(e)) {
+            // Nothing was written (the transaction rolled back); the client may retry when the database is back.
+            LOG.errorf("Database unavailable, request id %s: %s", requestId, storageFailure(e));
+            return writer.respond(503, OperationOutcomes.error(IssueType.TRANSIENT,
+                            "The database is unavailable; nothing was stored. Retry shortly (request id " + requestId
+                                    + ")"),
+                    ContentNegotiation.forError(headers, uriInfo.getQueryParameters()))
+                    .header("Retry-After", STORAGE_RETRY_AFTER_SECONDS).build();
+        }
         LOG.errorf(e, "Unexpected failure, request id %s", requestId);
         return writer.respond(500, OperationOutcomes.error(IssueType.EXCEPTION,
                         "Internal server error; quote request id " + requestId + " when reporting it"),
@@ -115,6 +144,54 @@ public class FhirExceptionMappers {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the request failed because the database could not be reached or could not write, not because of
+     * the request: a lost or refused connection (SQLState class 08), insufficient resources such as a full disk
+     * (53), an operator shutdown (57P) or an I/O error (58) on PostgreSQL; H2's I/O errors, a closed or closing
+     * database, and its store failing to write a file (full disk); no pooled connection free in time.
+     */
+    static boolean isStorageUnavailable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                        || state.startsWith("58"))) {
+                    return true;
+                }
+                if (sql instanceof JdbcException && H2_STORAGE_ERRORS.contains(sql.getErrorCode())) {
+                    return true;
+                }
+                if (POOL_EXHAUSTED.equals(sql.getMessage())) {
+                    return true;
+                }
+            }
+            if (cause instanceof MVStoreException store && H2_STORE_ERRORS.contains(store.getErrorCode())) {
+                return true;
+            }
+            if (cause instanceof IOException && cause.getMessage() != null
+                    && (cause.getMessage().contains("No space left on device")
+                            || cause.getMessage().contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The failure's type and SQL state or error code: enough for an operator, no values of the request. */
+    private static String storageFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return sql.getClass().getSimpleName() + " (SQLState " + sql.getSQLState() + ", code "
+                        + sql.getErrorCode() + ")";
+            }
+        }
+        return rootCauseType(e);
     }
 
     private static String rootCauseType(Throwable e) {

@@ -1,0 +1,69 @@
+package health.ductcare.reliability;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import health.ductcare.rest.Readiness;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the database cannot serve a request (here: every pooled connection is taken, so none comes free within the
+ * acquisition timeout), the client gets 503 with a transient OperationOutcome and Retry-After, not 500, nothing
+ * is stored, and the service answers normally once connections are free again.
+ */
+@QuarkusTest
+@TestProfile(DatabaseUnavailableTest.SmallPool.class)
+class DatabaseUnavailableTest {
+
+    public static class SmallPool implements QuarkusTestProfile {
+        static final int POOL = 4;
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.datasource.jdbc.max-size", Integer.toString(POOL),
+                    "quarkus.datasource.jdbc.acquisition-timeout", "1S");
+        }
+    }
+
+    private static final String FHIR_JSON = "application/fhir+json";
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void aRequestThatGetsNoConnectionIsAnswered503AndStoresNothing() throws Exception {
+        Readiness.await();
+        String id = "outage-" + UUID.randomUUID();
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"gender\":\"female\"}";
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < SmallPool.POOL; i++) {
+                held.add(dataSource.getConnection());
+            }
+            given().contentType(FHIR_JSON).accept(FHIR_JSON).body(patient).when().put("/fhir/Patient/" + id)
+                    .then().statusCode(503)
+                    .header("Retry-After", equalTo("10"))
+                    .body("resourceType", equalTo("OperationOutcome"))
+                    .body("issue[0].code", equalTo("transient"))
+                    .body("issue[0].diagnostics", containsString("nothing was stored"));
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+        given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id).then().statusCode(404);
+        given().contentType(FHIR_JSON).accept(FHIR_JSON).body(patient).when().put("/fhir/Patient/" + id)
+                .then().statusCode(201);
+    }
+}
