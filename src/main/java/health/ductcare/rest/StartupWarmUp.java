@@ -12,13 +12,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The start-up work that runs after the server listens, in order of need. First the CapabilityStatement, since
- * clients and load balancers call {@code /fhir/metadata} first; then the FHIRPath engine, which loads the base R4
- * definitions the validator shares (loaded by one thread, so they are loaded once); then, each on its own thread,
- * the validator warm-up and the publishing of the protocol artefacts, which readiness waits for; once the validator
- * is warm, the search parameters' FHIRPath expressions. On two cores, starting them all at once made the first {@code /metadata} answer
- * wait about a second for CPU and for HAPI's model-scanning lock, and parsing the expressions (2 s of CPU) delayed
- * readiness.
+ * The start-up work that can finish after the server listens, on one background thread started by the first
+ * start-up observer, in order of need: the CapabilityStatement first, since clients and load balancers call
+ * {@code /fhir/metadata} first; then the FHIRPath engine, which loads the base R4 definitions the validator shares
+ * (loaded by one thread, so they are loaded once); then, each on its own thread, the validator warm-up and the
+ * publishing of the protocol artefacts, which readiness waits for; once the validator is warm, the search
+ * parameters' FHIRPath expressions. On two cores, starting them all at once made the first {@code /metadata}
+ * answer wait about a second for CPU and for HAPI's model-scanning lock, and parsing the expressions (2 s of CPU)
+ * delayed readiness.
  */
 @Singleton
 public class StartupWarmUp {
