@@ -6,40 +6,32 @@ import static org.hamcrest.Matchers.equalTo;
 
 import health.ductcare.rest.Readiness;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
  * When the database cannot serve a request (here: every pooled connection is taken, so none comes free within the
  * acquisition timeout), the client gets 503 with a transient OperationOutcome and Retry-After, not 500, nothing
- * is stored, and the service answers normally once connections are free again.
+ * is stored, and the service answers normally once connections are free again. It takes the connections of the
+ * shared test application's pool rather than starting one with a small pool: a third application instance in the
+ * test JVM exhausted its heap.
  */
 @QuarkusTest
-@TestProfile(DatabaseUnavailableTest.SmallPool.class)
 class DatabaseUnavailableTest {
-
-    public static class SmallPool implements QuarkusTestProfile {
-        static final int POOL = 4;
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.jdbc.max-size", Integer.toString(POOL),
-                    "quarkus.datasource.jdbc.acquisition-timeout", "1S");
-        }
-    }
 
     private static final String FHIR_JSON = "application/fhir+json";
 
     @Inject
     DataSource dataSource;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.max-size")
+    int poolSize;
 
     @Test
     void aRequestThatGetsNoConnectionIsAnswered503AndStoresNothing() throws Exception {
@@ -48,7 +40,7 @@ class DatabaseUnavailableTest {
         String patient = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"gender\":\"female\"}";
         List<Connection> held = new ArrayList<>();
         try {
-            for (int i = 0; i < SmallPool.POOL; i++) {
+            for (int i = 0; i < poolSize; i++) {
                 held.add(dataSource.getConnection());
             }
             given().contentType(FHIR_JSON).accept(FHIR_JSON).body(patient).when().put("/fhir/Patient/" + id)
