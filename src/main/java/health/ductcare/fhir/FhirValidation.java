@@ -7,6 +7,7 @@ import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.ductcare.fhir.validation.OfflineR4Support;
 import health.ductcare.fhir.validation.PooledInstanceValidatorModule;
+import health.ductcare.support.Lazy;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +29,8 @@ public class FhirValidation {
     private static final Logger LOG = Logger.getLogger(FhirValidation.class);
 
     private final FhirContext context;
-    private final int poolSize;
-    private final int maxUsesPerValidator;
     private final boolean warmUpEnabled;
-    private volatile FhirValidator validator;
+    private final Lazy<FhirValidator> validator;
     private static final long WARM_UP_WAIT_SECONDS = 180;
 
     private final CountDownLatch warmedUp = new CountDownLatch(1);
@@ -45,8 +44,9 @@ public class FhirValidation {
             @ConfigProperty(name = "ductcare.validation.warm-up", defaultValue = "true") boolean warmUpEnabled) {
         this.context = context;
         this.warmUpEnabled = warmUpEnabled;
-        this.poolSize = resolvePoolSize(poolSize);
-        this.maxUsesPerValidator = maxUsesPerValidator;
+        int resolvedPoolSize = resolvePoolSize(poolSize);
+        this.validator = Lazy.of(() -> context.newValidator().registerValidatorModule(
+                module(OfflineR4Support.chain(context), resolvedPoolSize, maxUsesPerValidator)));
     }
 
     /**
@@ -54,18 +54,7 @@ public class FhirValidation {
      * HL7 validator classes (about half a second), which would otherwise delay the moment the server listens.
      */
     private FhirValidator validator() {
-        FhirValidator built = validator;
-        if (built == null) {
-            synchronized (this) {
-                built = validator;
-                if (built == null) {
-                    built = context.newValidator().registerValidatorModule(
-                            module(OfflineR4Support.chain(context), poolSize, maxUsesPerValidator));
-                    validator = built;
-                }
-            }
-        }
-        return built;
+        return validator.get();
     }
 
     /** The validator module for a pool size: 0 is HAPI's stock module, a new InstanceValidator per call. */

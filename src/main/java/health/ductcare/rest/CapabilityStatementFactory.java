@@ -6,6 +6,7 @@ import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.search.SearchService;
 import health.ductcare.security.SmartConfiguration;
 import health.ductcare.service.ResourceTypes;
+import health.ductcare.support.Lazy;
 import health.ductcare.fhir.FhirWriter;
 import health.ductcare.fhir.ResponseOptions;
 import jakarta.inject.Singleton;
@@ -33,7 +34,7 @@ public class CapabilityStatementFactory {
     private final String softwareVersion;
     private final Date started = new Date();
     private final SmartConfiguration smart;
-    private volatile CapabilityStatement template;
+    private final Lazy<CapabilityStatement> template = Lazy.of(this::assemble);
     private final FhirWriter writer;
 
     /**
@@ -96,23 +97,9 @@ public class CapabilityStatementFactory {
 
     /** The statement for clients that reach the server at {@code baseUrl}; a fresh copy, free to change. */
     public CapabilityStatement build(String baseUrl) {
-        CapabilityStatement statement = template().copy();
+        CapabilityStatement statement = template.get().copy();
         statement.getImplementation().setUrl(baseUrl);
         return statement;
-    }
-
-    private CapabilityStatement template() {
-        CapabilityStatement built = template;
-        if (built == null) {
-            synchronized (this) {
-                built = template;
-                if (built == null) {
-                    built = assemble();
-                    template = built;
-                }
-            }
-        }
-        return built;
     }
 
     private CapabilityStatement assemble() {

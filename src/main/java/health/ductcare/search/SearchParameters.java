@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import health.ductcare.support.Lazy;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ public class SearchParameters {
     }
 
     private final FhirContext context;
-    private volatile IFhirPath fhirPath;
+    private final Lazy<IFhirPath> fhirPath = Lazy.of(this::newFhirPath);
     private final Map<String, TypeParams> byType = new ConcurrentHashMap<>();
 
     public SearchParameters(FhirContext context) {
@@ -101,17 +102,7 @@ public class SearchParameters {
      * 1.3 s), which would otherwise hold up start-up before the server listens.
      */
     IFhirPath fhirPath() {
-        IFhirPath engine = fhirPath;
-        if (engine == null) {
-            synchronized (this) {
-                engine = fhirPath;
-                if (engine == null) {
-                    engine = newFhirPath();
-                    fhirPath = engine;
-                }
-            }
-        }
-        return engine;
+        return fhirPath.get();
     }
 
     /**
