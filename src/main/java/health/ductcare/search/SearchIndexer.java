@@ -1,14 +1,17 @@
 package health.ductcare.search;
 
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import health.ductcare.search.IndexTable.DateRow;
+import health.ductcare.search.IndexTable.NumberRow;
+import health.ductcare.search.IndexTable.QuantityRow;
+import health.ductcare.search.IndexTable.ReferenceRow;
+import health.ductcare.search.IndexTable.StringRow;
+import health.ductcare.search.IndexTable.TokenRow;
+import health.ductcare.search.IndexTable.UriRow;
 import health.ductcare.store.ResourceIndexer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -37,14 +40,12 @@ import org.jboss.logging.Logger;
 /**
  * Writes the index rows of a resource: every indexed R4 search parameter of its type is evaluated with its
  * FHIRPath expression and the values go to the index table of the parameter's type, in JDBC batches on the
- * writing transaction's connection.
+ * writing transaction's connection. A new version rewrites only the tables whose rows changed.
  */
 @ApplicationScoped
 public class SearchIndexer implements ResourceIndexer {
 
     private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
-    private static final String[] TABLES = {"idx_token", "idx_string", "idx_date", "idx_reference", "idx_quantity",
-            "idx_number", "idx_uri"};
 
     private final EntityManager entityManager;
     private final SearchParameters parameters;
@@ -52,27 +53,6 @@ public class SearchIndexer implements ResourceIndexer {
     public SearchIndexer(EntityManager entityManager, SearchParameters parameters) {
         this.entityManager = entityManager;
         this.parameters = parameters;
-    }
-
-    record TokenRow(String param, String system, String code, String display) {
-    }
-
-    record StringRow(String param, String normalized, String exact) {
-    }
-
-    record DateRow(String param, long low, long high) {
-    }
-
-    record ReferenceRow(String param, String targetType, String targetId, String url) {
-    }
-
-    record QuantityRow(String param, BigDecimal amount, String system, String code) {
-    }
-
-    record NumberRow(String param, BigDecimal amount) {
-    }
-
-    record UriRow(String param, String uri) {
     }
 
     /** Every distinct index value of one resource (a CarePlan repeats its codes in every session). */
@@ -89,19 +69,26 @@ public class SearchIndexer implements ResourceIndexer {
     @Override
     public void index(long pid, String type, IBaseResource resource) {
         Rows rows = extract(type, resource);
-        // A first version has no rows yet, so creates skip the deletes.
+        // A first version has no rows yet, so creates only insert.
         boolean firstVersion = "1".equals(resource.getMeta().getVersionId());
         entityManager.unwrap(Session.class).doWork(connection -> {
-            if (!firstVersion) {
-                deleteRows(connection, pid);
+            for (IndexTable<?> table : IndexTable.ALL) {
+                if (firstVersion) {
+                    table.insert(connection, pid, type, rows);
+                } else {
+                    table.replace(connection, pid, type, rows);
+                }
             }
-            insertRows(connection, pid, type, rows);
         });
     }
 
     @Override
     public void remove(long pid) {
-        entityManager.unwrap(Session.class).doWork(connection -> deleteRows(connection, pid));
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            for (IndexTable<?> table : IndexTable.ALL) {
+                table.delete(connection, pid);
+            }
+        });
     }
 
     Rows extract(String type, IBaseResource resource) {
@@ -249,117 +236,6 @@ public class SearchIndexer implements ResourceIndexer {
             rows.numbers.add(new NumberRow(name, decimal.getValue()));
         } else if (value instanceof IntegerType integer && integer.getValue() != null) {
             rows.numbers.add(new NumberRow(name, BigDecimal.valueOf(integer.getValue())));
-        }
-    }
-
-    private static void deleteRows(Connection connection, long pid) throws SQLException {
-        for (String table : TABLES) {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE res_pid = ?")) {
-                delete.setLong(1, pid);
-                delete.executeUpdate();
-            }
-        }
-    }
-
-    private static void insertRows(Connection connection, long pid, String type, Rows rows) throws SQLException {
-        if (!rows.tokens.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO idx_token (res_pid, res_type, param, sys, code, display) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (TokenRow row : rows.tokens) {
-                    keys(insert, pid, type, row.param());
-                    text(insert, 4, row.system());
-                    text(insert, 5, row.code());
-                    text(insert, 6, row.display());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        if (!rows.strings.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO idx_string (res_pid, res_type, param, value_norm, value_exact) VALUES (?, ?, ?, ?, ?)")) {
-                for (StringRow row : rows.strings) {
-                    keys(insert, pid, type, row.param());
-                    insert.setString(4, row.normalized());
-                    insert.setString(5, row.exact());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        if (!rows.dates.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO idx_date (res_pid, res_type, param, low_ms, high_ms) VALUES (?, ?, ?, ?, ?)")) {
-                for (DateRow row : rows.dates) {
-                    keys(insert, pid, type, row.param());
-                    insert.setLong(4, row.low());
-                    insert.setLong(5, row.high());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        if (!rows.references.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO idx_reference (res_pid, res_type,"
-                    + " param, target_type, target_id, target_url) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (ReferenceRow row : rows.references) {
-                    keys(insert, pid, type, row.param());
-                    text(insert, 4, row.targetType());
-                    text(insert, 5, row.targetId());
-                    text(insert, 6, row.url());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        if (!rows.quantities.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO idx_quantity (res_pid, res_type, param, amount, sys, code) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (QuantityRow row : rows.quantities) {
-                    keys(insert, pid, type, row.param());
-                    insert.setBigDecimal(4, row.amount());
-                    text(insert, 5, row.system());
-                    text(insert, 6, row.code());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        if (!rows.numbers.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO idx_number (res_pid, res_type, param, amount) VALUES (?, ?, ?, ?)")) {
-                for (NumberRow row : rows.numbers) {
-                    keys(insert, pid, type, row.param());
-                    insert.setBigDecimal(4, row.amount());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        if (!rows.uris.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO idx_uri (res_pid, res_type, param, uri) VALUES (?, ?, ?, ?)")) {
-                for (UriRow row : rows.uris) {
-                    keys(insert, pid, type, row.param());
-                    insert.setString(4, row.uri());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-    }
-
-    private static void keys(PreparedStatement statement, long pid, String type, String param) throws SQLException {
-        statement.setLong(1, pid);
-        statement.setString(2, type);
-        statement.setString(3, param);
-    }
-
-    private static void text(PreparedStatement statement, int index, String value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.VARCHAR);
-        } else {
-            statement.setString(index, value);
         }
     }
 }

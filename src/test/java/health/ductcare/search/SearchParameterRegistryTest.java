@@ -48,13 +48,13 @@ class SearchParameterRegistryTest {
         condition.setSubject(new Reference("Patient/p1"));
         condition.setOnset(new DateTimeType("2025-03-10"));
         SearchIndexer.Rows rows = indexer.extract("Condition", condition);
-        assertThat(rows.references).extracting(SearchIndexer.ReferenceRow::param).contains("subject", "patient");
+        assertThat(rows.references).extracting(IndexTable.ReferenceRow::param).contains("subject", "patient");
         assertThat(rows.dates).singleElement().satisfies(d -> {
             assertThat(d.param()).isEqualTo("onset-date");
             assertThat(d.high() - d.low()).isEqualTo(86_400_000L - 1);
         });
         condition.setSubject(new Reference("Group/g1"));
-        assertThat(indexer.extract("Condition", condition).references).extracting(SearchIndexer.ReferenceRow::param)
+        assertThat(indexer.extract("Condition", condition).references).extracting(IndexTable.ReferenceRow::param)
                 .contains("subject").doesNotContain("patient");
     }
 }

@@ -18,12 +18,15 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import ca.uhn.fhir.context.FhirContext;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
@@ -35,6 +38,9 @@ class SearchParametersTest {
 
     @Inject
     SearchService searchService;
+
+    @Inject
+    EntityManager entityManager;
 
     static String medicationRequest(String patientId, String status, String intent, String rxnorm, String authoredOn,
             String identifier) {
@@ -491,6 +497,54 @@ class SearchParametersTest {
         assertThat(matchIds(search("Condition?code=Y" + u))).containsExactly(c);
         given().delete("/fhir/Condition/" + c).then().statusCode(200);
         assertThat(matchIds(search("Condition?code=Y" + u))).isEmpty();
+    }
+
+    @Test
+    void eachNewVersionLeavesExactlyItsOwnIndexRows() {
+        String u = unique();
+        String p = patient("Ver" + u, "V", "female", "1990-01-01", "MRN-" + u);
+        String o = observation(p, "V" + u, "2025-03-10T10:00:00Z", "37.20");
+        String q = "Observation?code=V" + u;
+        Map<String, Long> rowsOfFirstVersion = indexRowCounts(o);
+        assertThat(rowsOfFirstVersion.get("idx_token")).isPositive();
+        assertThat(rowsOfFirstVersion.get("idx_quantity")).isPositive(); // value-quantity and combo-value-quantity
+
+        // The same content again: a new version whose rows are all already there (37.20 is stored as 37.2...0).
+        String current = given().get("/fhir/Observation/" + o).then().extract().asString();
+        given().contentType(FHIR_JSON).body(current).put("/fhir/Observation/" + o).then().statusCode(200);
+        assertThat(indexRowCounts(o)).isEqualTo(rowsOfFirstVersion);
+        assertThat(matchIds(search(q + "&value-quantity=37.2&date=2025-03-10&subject=Patient/" + p)))
+                .containsExactly(o);
+
+        // Only the date changes: its table is rewritten, the others stay as they were.
+        given().contentType(FHIR_JSON).body(current.replace("2025-03-10T10:00:00Z", "2025-04-01T10:00:00Z"))
+                .put("/fhir/Observation/" + o).then().statusCode(200);
+        assertThat(indexRowCounts(o)).isEqualTo(rowsOfFirstVersion);
+        assertThat(matchIds(search(q + "&date=2025-03-10"))).isEmpty();
+        assertThat(matchIds(search(q + "&date=2025-04-01&value-quantity=37.2"))).containsExactly(o);
+
+        // A changed value and an added category.
+        given().contentType(FHIR_JSON).body(current.replace("37.20", "38.6").replace("\"laboratory\"}]}]",
+                        "\"laboratory\"}]}, {\"coding\": [{\"system\": \"urn:test:extra\", \"code\": \"x\"}]}]"))
+                .put("/fhir/Observation/" + o).then().statusCode(200);
+        assertThat(matchIds(search(q + "&value-quantity=37.2"))).isEmpty();
+        assertThat(matchIds(search(q + "&value-quantity=38.6&category=urn:test:extra|x"))).containsExactly(o);
+        assertThat(indexRowCounts(o).get("idx_token")).isEqualTo(rowsOfFirstVersion.get("idx_token") + 1);
+    }
+
+    private Map<String, Long> indexRowCounts(String observationId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, Long> counts = new TreeMap<>();
+            for (String table : List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_quantity",
+                    "idx_number", "idx_uri")) {
+                Number count = (Number) entityManager.createNativeQuery("SELECT COUNT(*) FROM " + table
+                                + " WHERE res_pid = (SELECT pid FROM resource WHERE res_type = 'Observation'"
+                                + " AND res_id = ?1)")
+                        .setParameter(1, observationId).getSingleResult();
+                counts.put(table, count.longValue());
+            }
+            return counts;
+        });
     }
 
     @Test
