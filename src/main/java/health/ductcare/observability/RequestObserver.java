@@ -62,15 +62,16 @@ public class RequestObserver {
         }
         if (ACCESS.isInfoEnabled() && !route.interaction().equals("management")) {
             String requestId = RequestIds.of(routingContext);
-            double millis = nanos / 1_000_000.0;
+            double millis = Math.round(nanos / 100_000.0) / 10.0;
             // The same fields as MDC entries, so JSON log lines carry them as separate keys.
             MDC.put("requestId", requestId);
             MDC.put("route", route.template());
             MDC.put("status", status);
-            MDC.put("durationMs", Math.round(millis * 10) / 10.0);
+            MDC.put("durationMs", millis);
             try {
-                ACCESS.infof("%s %s %d %.1fms interaction=%s type=%s requestId=%s", method, route.template(), status,
-                        millis, route.interaction(), route.type(), requestId);
+                // Concatenated, not String.format: this line is written for every request.
+                ACCESS.info(method + " " + route.template() + " " + status + " " + millis + "ms interaction="
+                        + route.interaction() + " type=" + route.type() + " requestId=" + requestId);
             } finally {
                 MDC.remove("requestId");
                 MDC.remove("route");
