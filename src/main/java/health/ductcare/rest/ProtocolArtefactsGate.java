@@ -6,10 +6,15 @@ import health.ductcare.fhir.OperationOutcomes;
 import health.ductcare.protocol.ProtocolPublisher;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -26,26 +31,32 @@ public class ProtocolArtefactsGate {
     void register(@Observes Filters filters, ProtocolPublisher publisher, FhirContext context) {
         String unavailable = context.newJsonParser().encodeResourceToString(OperationOutcomes.error(
                 OperationOutcome.IssueType.TRANSIENT, "The service is starting; retry shortly"));
-        filters.register(routingContext -> {
-            if (publisher.isPublished() || !isHeld(routingContext.request().path())) {
+        filters.register(holdUntilPublished(publisher::isPublished, publisher::publication, unavailable), PRIORITY);
+    }
+
+    /** The filter itself, apart from CDI, so it can be tried on a plain Vert.x router. */
+    static Handler<RoutingContext> holdUntilPublished(BooleanSupplier published,
+            Supplier<? extends CompletionStage<?>> publication, String unavailableOutcome) {
+        return routingContext -> {
+            if (published.getAsBoolean() || !isHeld(routingContext.request().path())) {
                 routingContext.next();
                 return;
             }
             HttpServerRequest request = routingContext.request();
             Context requestContext = Vertx.currentContext();
             request.pause();
-            publisher.publication().whenComplete((done, failure) -> requestContext.runOnContext(ignored -> {
+            publication.get().whenComplete((done, failure) -> requestContext.runOnContext(ignored -> {
                 if (failure != null) {
                     routingContext.response().setStatusCode(503)
                             .putHeader("Content-Type", FhirFormat.JSON.fhirMediaType())
                             .putHeader("Retry-After", "5")
-                            .end(unavailable);
+                            .end(unavailableOutcome);
                     return;
                 }
                 request.resume();
                 routingContext.next();
             }));
-        }, PRIORITY);
+        };
     }
 
     static boolean isHeld(String path) {
