@@ -3,9 +3,12 @@ package health.ductcare.fhir;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
@@ -50,7 +53,7 @@ public class FhirExceptionMappers {
                 ? oo
                 : OperationOutcomes.error(OperationOutcomes.issueTypeFor(e.getStatusCode()), cleanMessage(e.getMessage()));
         Response.ResponseBuilder builder = writer.respond(e.getStatusCode(), outcome,
-                ContentNegotiation.forError(headers, uriInfo.getQueryParameters()));
+                errorOptions(headers, uriInfo));
         if (e.getResponseHeaders() != null) {
             e.getResponseHeaders().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
         }
@@ -61,7 +64,7 @@ public class FhirExceptionMappers {
     public Response unparseable(DataFormatException e, HttpHeaders headers, UriInfo uriInfo) {
         return writer.respond(400, OperationOutcomes.error(IssueType.STRUCTURE,
                         "The body could not be parsed as FHIR: " + cleanMessage(e.getMessage())),
-                ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+                errorOptions(headers, uriInfo)).build();
     }
 
     @ServerExceptionMapper
@@ -80,12 +83,36 @@ public class FhirExceptionMappers {
         };
         Response.ResponseBuilder builder = writer.respond(status,
                 OperationOutcomes.error(OperationOutcomes.issueTypeFor(status), diagnostics),
-                ContentNegotiation.forError(headers, uriInfo.getQueryParameters()));
+                errorOptions(headers, uriInfo));
         String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
         if (allow != null) {
             builder.header(HttpHeaders.ALLOW, allow);
         }
         return builder.build();
+    }
+
+    /** A query string with broken percent-encoding ({@code ?name=%zz}): Vert.x refuses to decode it. */
+    @ServerExceptionMapper
+    public Response malformedRequest(HttpException e, HttpHeaders headers, UriInfo uriInfo,
+            RoutingContext routingContext) {
+        if (e.getStatusCode() >= 500) {
+            return unexpected(e, headers, uriInfo, routingContext);
+        }
+        String detail = e.getCause() != null ? e.getCause().getMessage() : e.getPayload();
+        return writer.respond(e.getStatusCode(), OperationOutcomes.error(IssueType.INVALID,
+                        "The request URL could not be decoded" + (detail == null ? "" : ": " + cleanMessage(detail))),
+                errorOptions(headers, uriInfo)).build();
+    }
+
+    /** How to answer an error: as the client asked, unless the query string itself is what cannot be read. */
+    private static ResponseOptions errorOptions(HttpHeaders headers, UriInfo uriInfo) {
+        MultivaluedMap<String, String> query;
+        try {
+            query = uriInfo.getQueryParameters();
+        } catch (RuntimeException undecodable) {
+            query = new MultivaluedHashMap<>();
+        }
+        return ContentNegotiation.forError(headers, query);
     }
 
     @ServerExceptionMapper(priority = 10_000)
@@ -94,7 +121,7 @@ public class FhirExceptionMappers {
             LOG.infof("Concurrent write conflict, request id %s: %s", RequestIds.of(routingContext), rootCauseType(e));
             return writer.respond(409, OperationOutcomes.error(IssueType.CONFLICT,
                             "A concurrent write to the same resource won; retry the request"),
-                    ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+                    errorOptions(headers, uriInfo)).build();
         }
         String requestId = RequestIds.of(routingContext);
         if (hasCause(e, StackOverflowError.class)) {
@@ -103,7 +130,7 @@ public class FhirExceptionMappers {
             LOG.warnf("Request %s refused: processing its input overflowed the stack", requestId);
             return writer.respond(400, OperationOutcomes.error(IssueType.STRUCTURE,
                             "The request is nested too deeply to be processed"),
-                    ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+                    errorOptions(headers, uriInfo)).build();
         }
         if (isStorageUnavailable(e)) {
             // Nothing was written (the transaction rolled back); the client may retry when the database is back.
@@ -111,13 +138,13 @@ public class FhirExceptionMappers {
             return writer.respond(503, OperationOutcomes.error(IssueType.TRANSIENT,
                             "The database is unavailable; nothing was stored. Retry shortly (request id " + requestId
                                     + ")"),
-                    ContentNegotiation.forError(headers, uriInfo.getQueryParameters()))
+                    errorOptions(headers, uriInfo))
                     .header("Retry-After", STORAGE_RETRY_AFTER_SECONDS).build();
         }
         LOG.errorf(e, "Unexpected failure, request id %s", requestId);
         return writer.respond(500, OperationOutcomes.error(IssueType.EXCEPTION,
                         "Internal server error; quote request id " + requestId + " when reporting it"),
-                ContentNegotiation.forError(headers, uriInfo.getQueryParameters())).build();
+                errorOptions(headers, uriInfo)).build();
     }
 
     static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
