@@ -29,6 +29,17 @@ final class IndexValues {
                 .toLowerCase(Locale.ROOT));
     }
 
+    /** Integer digits an index amount column holds: NUMERIC(38, 12). */
+    static final int MAX_AMOUNT_INTEGER_DIGITS = 26;
+
+    /**
+     * Whether a decimal fits the index's amount columns. FHIR decimals have no range limit; a value beyond
+     * 10^26 is stored with its resource but cannot be searched by value.
+     */
+    static boolean fitsAmount(BigDecimal value) {
+        return value != null && value.precision() - value.scale() <= MAX_AMOUNT_INTEGER_DIGITS;
+    }
+
     static String truncate(String value) {
         return value == null || value.length() <= MAX_TEXT ? value : value.substring(0, MAX_TEXT);
     }

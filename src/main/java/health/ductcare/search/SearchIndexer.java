@@ -223,16 +223,16 @@ public class SearchIndexer implements ResourceIndexer {
     }
 
     private static void addQuantity(Rows rows, String name, IBase value) {
-        if (value instanceof Quantity quantity && quantity.hasValue()) {
+        if (value instanceof Quantity quantity && IndexValues.fitsAmount(quantity.getValue())) {
             rows.quantities.add(new QuantityRow(name, quantity.getValue(), IndexValues.truncate(quantity.getSystem()),
                     IndexValues.truncate(quantity.hasCode() ? quantity.getCode() : quantity.getUnit())));
-        } else if (value instanceof Money money && money.hasValue()) {
+        } else if (value instanceof Money money && IndexValues.fitsAmount(money.getValue())) {
             rows.quantities.add(new QuantityRow(name, money.getValue(), "urn:iso:std:iso:4217", money.getCurrency()));
         }
     }
 
     private static void addNumber(Rows rows, String name, IBase value) {
-        if (value instanceof DecimalType decimal && decimal.getValue() != null) {
+        if (value instanceof DecimalType decimal && IndexValues.fitsAmount(decimal.getValue())) {
             rows.numbers.add(new NumberRow(name, decimal.getValue()));
         } else if (value instanceof IntegerType integer && integer.getValue() != null) {
             rows.numbers.add(new NumberRow(name, BigDecimal.valueOf(integer.getValue())));

@@ -208,6 +208,20 @@ class SearchParametersTest {
     }
 
     @Test
+    void decimalsBeyondTheIndexRangeAreStoredButNotSearchedByValue() {
+        String u = unique();
+        String p = patient("Big" + u, "B", "female", "1990-01-01", "MRN-" + u);
+        String huge = observation(p, "B" + u, "2025-03-10T10:00:00Z", "1e26");
+        String tiny = observation(p, "B" + u, "2025-03-10T11:00:00Z", "0.0000000000000001234");
+        given().get("/fhir/Observation/" + huge).then().statusCode(200)
+                .body("valueQuantity.value", org.hamcrest.Matchers.notNullValue());
+        assertThat(matchIds(search("Observation?code=B" + u))).containsExactlyInAnyOrder(huge, tiny);
+        assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=gt1e25"))).isEmpty();
+        assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=lt0.001"))).containsExactly(tiny);
+        search("Observation?code=B" + u + "&value-quantity=1e40").then().statusCode(200);
+    }
+
+    @Test
     void numberAndUriParametersOfOtherTypes() {
         String u = unique();
         String p = patient("Num" + u, "N", "female", "1990-01-01", "MRN-" + u);
