@@ -4,6 +4,7 @@ import health.ductcare.operation.Operations;
 import health.ductcare.search.SearchParameterInfo;
 import health.ductcare.service.ReadOnlyResources;
 import health.ductcare.search.SearchService;
+import health.ductcare.security.AccessPolicy;
 import health.ductcare.security.SmartConfiguration;
 import health.ductcare.service.ResourceTypes;
 import health.ductcare.support.Lazy;
@@ -12,6 +13,7 @@ import health.ductcare.fhir.ResponseOptions;
 import jakarta.inject.Singleton;
 import java.util.Date;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -102,6 +104,10 @@ public class CapabilityStatementFactory {
         return statement;
     }
 
+    private static final Set<TypeRestfulInteraction> READ_INTERACTIONS = Set.of(TypeRestfulInteraction.READ,
+            TypeRestfulInteraction.VREAD, TypeRestfulInteraction.SEARCHTYPE, TypeRestfulInteraction.HISTORYINSTANCE,
+            TypeRestfulInteraction.HISTORYTYPE);
+
     private CapabilityStatement assemble() {
         CapabilityStatement statement = new CapabilityStatement();
         statement.setStatus(Enumerations.PublicationStatus.ACTIVE)
@@ -112,7 +118,9 @@ public class CapabilityStatementFactory {
                 .setName("DuctCare")
                 .setTitle("DuctCare FHIR R4 server")
                 .addFormat("application/fhir+json").addFormat("application/fhir+xml")
-                .addFormat("json").addFormat("xml");
+                .addFormat("json").addFormat("xml")
+                .addPatchFormat("application/json-patch+json")
+                .addPatchFormat("application/fhir+json").addPatchFormat("application/fhir+xml");
         statement.getSoftware().setName("DuctCare").setVersion(softwareVersion);
         statement.getImplementation().setDescription("DuctCare: blocked-milk-duct physical-therapy care plans");
         CapabilityStatementRestComponent rest = statement.addRest()
@@ -141,12 +149,11 @@ public class CapabilityStatementFactory {
                     resource.addOperation().setName(operation.name()).setDefinition(operation.definition());
                 }
             }
-            if (ReadOnlyResources.isReadOnly(type)) {
-                resource.getInteraction().removeIf(i -> i.getCode() != TypeRestfulInteraction.READ
-                        && i.getCode() != TypeRestfulInteraction.VREAD && i.getCode() != TypeRestfulInteraction.SEARCHTYPE
-                        && i.getCode() != TypeRestfulInteraction.HISTORYINSTANCE
-                        && i.getCode() != TypeRestfulInteraction.HISTORYTYPE);
-                resource.setUpdateCreate(false);
+            if (ReadOnlyResources.isReadOnly(type) || AccessPolicy.ADMIN_TYPES.contains(type)) {
+                // Published from the protocol files, or written by the server itself: clients only read them.
+                resource.getInteraction().removeIf(i -> !READ_INTERACTIONS.contains(i.getCode()));
+                resource.setUpdateCreate(false).setConditionalCreate(false).setConditionalUpdate(false)
+                        .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
             }
             for (SearchParameterInfo parameter : search.supportedParameters(type)) {
                 resource.addSearchParam().setName(parameter.name()).setType(parameter.type())

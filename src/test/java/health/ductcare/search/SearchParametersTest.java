@@ -587,5 +587,18 @@ class SearchParametersTest {
                 .contains("CarePlan:subject", "Condition:subject", "MedicationRequest:subject");
         assertThat(metadata.getList("rest[0].resource.find { it.type == 'Condition' }.searchParam.name", String.class))
                 .doesNotContain("code-value-quantity");
+        assertThat(metadata.getList("patchFormat", String.class))
+                .contains("application/json-patch+json", "application/fhir+json", "application/fhir+xml");
+        for (String readOnly : List.of("AuditEvent", "PlanDefinition", "ActivityDefinition", "ValueSet",
+                "OperationDefinition")) {
+            String path = "rest[0].resource.find { it.type == '" + readOnly + "' }";
+            assertThat(metadata.getList(path + ".interaction.code", String.class)).as(readOnly)
+                    .containsExactlyInAnyOrder("read", "vread", "search-type", "history-instance", "history-type");
+            assertThat(metadata.getBoolean(path + ".conditionalCreate")).as(readOnly).isFalse();
+            assertThat(metadata.getBoolean(path + ".conditionalUpdate")).as(readOnly).isFalse();
+            assertThat(metadata.getString(path + ".conditionalDelete")).as(readOnly).isEqualTo("not-supported");
+        }
+        given().contentType(FHIR_JSON).body("{\"resourceType\": \"AuditEvent\"}").post("/fhir/AuditEvent")
+                .then().statusCode(405);
     }
 }
