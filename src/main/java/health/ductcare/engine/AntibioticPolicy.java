@@ -12,9 +12,16 @@ final class AntibioticPolicy {
     private AntibioticPolicy() {
     }
 
+    /**
+     * A listed code, else an ingredient name in the text, unless a classification code (ATC) places the product
+     * outside the antibacterials for systemic use: topical clindamycin is ATC D10AF01 and still says clindamycin.
+     */
     static boolean isAntibiotic(MedicationInput med, ProtocolCodeSets codes) {
-        return codes.antibiotic().matchesAny(med.codes())
-                || Texts.firstKeywordIn(med.text(), codes.antibioticKeywords()).isPresent();
+        if (codes.antibiotic().matchesAny(med.codes())) {
+            return true;
+        }
+        return !codes.antibiotic().classifiesOutside(med.codes())
+                && Texts.firstKeywordIn(med.text(), codes.antibioticKeywords()).isPresent();
     }
 
     /** Empty when the antibiotic counts, else why it is ignored. */

@@ -36,6 +36,19 @@ public record CodeSet(String name, Set<Code> exact, List<Code> prefixes) {
         return codes != null && codes.stream().anyMatch(this::matches);
     }
 
+    /**
+     * True when some code is in a system this set matches by prefix (a classification such as ATC, where the
+     * set names whole branches) and none of the codes is in the set: the classification has placed the item
+     * elsewhere.
+     */
+    public boolean classifiesOutside(Collection<Code> codes) {
+        if (codes == null || matchesAny(codes)) {
+            return false;
+        }
+        return codes.stream().anyMatch(code -> code != null && code.code() != null
+                && prefixes.stream().anyMatch(p -> p.system().equals(code.system())));
+    }
+
     public List<Code> matching(Collection<Code> codes) {
         return codes == null ? List.of() : codes.stream().filter(this::matches).toList();
     }

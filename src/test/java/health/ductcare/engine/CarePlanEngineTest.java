@@ -314,6 +314,25 @@ class CarePlanEngineTest {
         }
 
         @Test
+        void anAtcCodeOutsideJ01OverridesTheIngredientNameInTheText() {
+            // Topical clindamycin: ATC D10AF01 (anti-acne), its display still says clindamycin.
+            MedicationInput topicalByCode = new MedicationInput("MedicationRequest/d10", "active", "order",
+                    List.of(new Code(ATC, "D10AF01")), "clindamycin 1 % gel", List.of(), null, null, T0);
+            MedicationInput systemicByCode = new MedicationInput("MedicationRequest/j01", "active", "order",
+                    List.of(new Code(ATC, "J01FF01")), "clindamycin", List.of(), null, null, T0);
+            MedicationInput unknownRxNormWithName = new MedicationInput("MedicationRequest/rx", "active", "order",
+                    List.of(new Code(RXNORM, "999999")), "clindamycin 300 mg capsule", List.of(), null, null, T0);
+
+            assertThat(plan(input(mastitis(T0), List.of(topicalByCode), List.of())))
+                    .isInstanceOf(PlanDecision.OnHold.class);
+            assertThat(scheduled(plan(input(mastitis(T0), List.of(systemicByCode), List.of()))).antibioticUsed())
+                    .isEqualTo(systemicByCode);
+            assertThat(scheduled(plan(input(mastitis(T0), List.of(unknownRxNormWithName), List.of())))
+                    .antibioticUsed()).as("RxNorm lists are not exhaustive: the name still counts")
+                    .isEqualTo(unknownRxNormWithName);
+        }
+
+        @Test
         void aSystemicAntibioticAloneMeansInfection() {
             PlanDecision.Scheduled plan = scheduled(plan(input(blockedDuct(T0), List.of(cephalexin(T0)), List.of())));
 
