@@ -8,8 +8,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Keeps what already happened: times of activities that started before {@code now}, and statuses a
- * clinician set (anything but the statuses the planner itself sets: not-started, scheduled, on-hold).
+ * Keeps what a clinician recorded: the status they set (anything but the statuses the planner itself sets:
+ * not-started, scheduled, on-hold) and, for such an activity that started before {@code now}, its time. An activity
+ * still as the planner left it is planned again, even when its time has passed: nobody said it happened, and
+ * keeping it could leave a session split across days or therapy before the antibiotic lead time.
  */
 final class PriorActivities {
 
@@ -63,7 +65,7 @@ final class PriorActivities {
     }
 
     private boolean startedBefore(PriorActivity prior) {
-        return prior.start() != null && prior.start().isBefore(now);
+        return isClinicianStatus(prior) && prior.start() != null && prior.start().isBefore(now);
     }
 
     private static boolean isClinicianStatus(PriorActivity prior) {

@@ -98,6 +98,15 @@ public final class CarePlanMapper {
         return plan;
     }
 
+    /** The start of the reason the planner gives when it cancels the open activities of a plan it closes. */
+    static final String CLOSING_REASON = "The care plan is ";
+
+    /** Whether the planner, not a clinician, cancelled this activity when it closed the plan. */
+    public static boolean cancelledOnClosing(CarePlan.CarePlanActivityDetailComponent detail) {
+        return detail.getStatus() == CarePlanActivityStatus.CANCELLED && detail.hasStatusReason()
+                && detail.getStatusReason().hasText() && detail.getStatusReason().getText().startsWith(CLOSING_REASON);
+    }
+
     private static CarePlan closed(CarePlan.CarePlanStatus status, PlanDecision decision, CarePlanContext ctx) {
         CarePlan plan = base(ctx, status, decision.notes(), List.of());
         if (ctx.existing() != null) {
@@ -105,7 +114,7 @@ public final class CarePlanMapper {
                 CarePlanActivityComponent activity = old.copy();
                 if (activity.hasDetail() && OPEN_STATUSES.contains(activity.getDetail().getStatus().toCode())) {
                     activity.getDetail().setStatus(CarePlanActivityStatus.CANCELLED)
-                            .setStatusReason(new CodeableConcept().setText("The care plan is " + status.toCode() + "."));
+                            .setStatusReason(new CodeableConcept().setText(CLOSING_REASON + status.toCode() + "."));
                 }
                 plan.addActivity(activity);
             }

@@ -127,7 +127,10 @@ public final class PlanInputMapper {
                 start = FhirTimes.instant(detail.getScheduledTiming().getRepeat().getBoundsPeriod().getStartElement());
                 end = FhirTimes.instant(detail.getScheduledTiming().getRepeat().getBoundsPeriod().getEndElement());
             }
-            prior.add(new PriorActivity(key, start, end, detail.hasStatus() ? detail.getStatus().toCode() : null));
+            // Cancelled because the plan was closed is the planner's status: a re-activated plan plans it again.
+            String status = !detail.hasStatus() || CarePlanMapper.cancelledOnClosing(detail) ? null
+                    : detail.getStatus().toCode();
+            prior.add(new PriorActivity(key, start, end, status));
         }
         return prior;
     }

@@ -53,6 +53,31 @@ class CarePlanLifecycleTest {
     }
 
     @Test
+    void aResolvedConditionThatComesBackIsPlannedAgainKeepingWhatWasDone() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        String plan = given().when().get(planUrl).then().statusCode(200).extract().asString();
+        given().contentType(FHIR_JSON).body(replaceActivityStatus(plan, "s1-ultrasound", "completed"))
+                .when().put(planUrl).then().statusCode(200);
+
+        given().contentType(FHIR_JSON).body(withId(mastitis(patient, "2025-03-03T10:00:00Z", "resolved"), condition))
+                .when().put("/fhir/Condition/" + condition).then().statusCode(200);
+        String closed = given().when().get(planUrl).then().statusCode(200).body("status", equalTo("completed"))
+                .extract().asString();
+        assertThat(activityStatus(closed, "s1-manual-therapy")).isEqualTo("cancelled");
+
+        given().contentType(FHIR_JSON).body(withId(mastitis(patient, "2025-03-03T10:00:00Z", "active"), condition))
+                .when().put("/fhir/Condition/" + condition).then().statusCode(200);
+        String reopened = given().when().get(planUrl).then().statusCode(200).body("status", equalTo("active"))
+                .extract().asString();
+        assertThat(activityStatus(reopened, "s1-ultrasound")).isEqualTo("completed");
+        assertThat(activityStatus(reopened, "s1-manual-therapy")).isEqualTo("scheduled");
+        assertThat(activityStatus(reopened, "s2-ultrasound")).isEqualTo("scheduled");
+    }
+
+    @Test
     void cancelledAntibioticPutsThePlanBackOnHold() {
         String patient = newPatient();
         String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));

@@ -549,7 +549,7 @@ class CarePlanEngineTest {
         static final Instant LATER = T0.plus(Duration.ofHours(30));
 
         @Test
-        void keepsTimesOfActivitiesAlreadyStartedAndStatusesSetByClinicians() {
+        void keepsWhatCliniciansRecordedAndPlansTheRestAgain() {
             List<PriorActivity> prior = List.of(
                     new PriorActivity("s1-ultrasound", Instant.parse("2025-01-15T15:05:00Z"),
                             Instant.parse("2025-01-15T15:13:00Z"), "completed"),
@@ -567,7 +567,7 @@ class CarePlanEngineTest {
             assertThat(ultrasound.start()).isEqualTo("2025-01-15T15:05:00Z");
             assertThat(ultrasound.status()).isEqualTo("completed");
             PlannedActivity manual = plan.sessions().get(0).activities().get(2);
-            assertThat(manual.start()).isEqualTo("2025-01-15T15:13:00Z");
+            assertThat(manual.start()).as("past, but nobody recorded it: planned again").isEqualTo("2025-01-15T15:08:00Z");
             assertThat(manual.status()).isEqualTo("scheduled");
             PlannedActivity education2 = plan.sessions().get(1).activities().get(3);
             assertThat(education2.start()).as("future: re-planned").isEqualTo("2025-01-16T15:23:00Z");
@@ -575,6 +575,26 @@ class CarePlanEngineTest {
             PlannedActivity ultrasound3 = plan.sessions().get(2).activities().get(1);
             assertThat(ultrasound3.start()).isEqualTo("2025-01-17T15:00:00Z");
             assertThat(noteCodes(plan)).contains(NoteCode.PRIOR_ACTIVITY_KEPT);
+        }
+    
+        @Test
+        void anAntibioticAfterTheFirstSessionsTimeMovesTheWholeSessionIfNobodyRecordedIt() {
+            PlanDecision.Scheduled before = scheduled(CarePlanEngine.plan(
+                    new PlanInput(blockedDuct(T0), List.of(), List.of(), List.of()), PROTOCOL, T0));
+            List<PriorActivity> prior = before.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            Instant antibioticStart = before.sessions().get(0).start().plus(Duration.ofMinutes(5));
+            Instant now = antibioticStart.plus(Duration.ofMinutes(1));
+
+            PlanDecision.Scheduled after = scheduled(CarePlanEngine.plan(new PlanInput(blockedDuct(T0),
+                    List.of(cephalexin(antibioticStart)), List.of(), prior), PROTOCOL, now));
+
+            Instant leadTimeEnds = antibioticStart.plus(Duration.ofHours(24));
+            assertThat(after.sessions()).allSatisfy(session -> assertThat(session.activities())
+                    .allSatisfy(activity -> assertThat(activity.start()).as(activity.key())
+                            .isAfterOrEqualTo(leadTimeEnds.minus(Duration.ofMinutes(10)))));
+            assertThat(after.sessions().get(0).start()).isAfterOrEqualTo(leadTimeEnds);
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.PRIOR_ACTIVITY_KEPT);
         }
     }
 }
