@@ -1,12 +1,15 @@
 package health.ductcare.operation;
 
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.context.FhirContext;
 import health.ductcare.fhir.IncomingResources;
+import health.ductcare.search.SearchService;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.BundleService;
 import health.ductcare.service.CarePlanService;
 import health.ductcare.service.ResourceService;
+import health.ductcare.store.StoredResource;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.IdType;
 import health.ductcare.protocol.ProtocolService;
@@ -16,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -31,16 +35,20 @@ import org.hl7.fhir.r4.model.Resource;
 @ApplicationScoped
 public class GenerateCarePlanOperation {
 
+    private static final int MAX_PATIENT_INPUTS = 1000;
+
     private final ProtocolService protocols;
     private final Clock clock;
     private final BundleService bundles;
     private final ResourceService resources;
     private final FhirContext context;
     private final AccessPolicy access;
+    private final SearchService search;
 
     public GenerateCarePlanOperation(ProtocolService protocols, Clock clock, BundleService bundles,
-            ResourceService resources, FhirContext context, AccessPolicy access) {
+            ResourceService resources, FhirContext context, AccessPolicy access, SearchService search) {
         this.access = access;
+        this.search = search;
         this.protocols = protocols;
         this.clock = clock;
         this.bundles = bundles;
@@ -130,7 +138,9 @@ public class GenerateCarePlanOperation {
                 } else if (part.getResource() != null) {
                     loose.add(part.getResource());
                 } else if ("condition".equals(part.getName()) && part.getValue() instanceof Reference reference) {
-                    loose.add(storedCondition(reference));
+                    Condition condition = storedCondition(reference);
+                    loose.add(condition);
+                    loose.addAll(storedInputsOfPatient(condition));
                 }
             }
             return OperationInputs.of(entries, loose);
@@ -170,6 +180,30 @@ public class GenerateCarePlanOperation {
         var stored = resources.read("Condition", id.getIdPart());
         access.checkRead(stored);
         return context.newJsonParser().parseResource(Condition.class, stored.json());
+    }
+
+    /**
+     * For a stored Condition: the antibiotic orders and temperatures stored for its patient, which the plan the
+     * service keeps for that Condition is made from too. Those the caller may not read are left out.
+     */
+    private List<Resource> storedInputsOfPatient(Condition condition) {
+        String subject = condition.getSubject().getReference();
+        if (subject == null || !subject.startsWith("Patient/")) {
+            return List.of();
+        }
+        List<Resource> inputs = new ArrayList<>();
+        for (String type : List.of("MedicationRequest", "Observation")) {
+            for (StoredResource stored : search.match(type, Map.of("subject", List.of(subject)), MAX_PATIENT_INPUTS)) {
+                Resource resource = (Resource) context.newJsonParser().parseResource(stored.json());
+                try {
+                    access.checkRead(type, resource);
+                    inputs.add(resource);
+                } catch (BaseServerResponseException notReadable) {
+                    // Out of the caller's scopes: the plan is made without it.
+                }
+            }
+        }
+        return inputs;
     }
 
     static Condition singleCondition(OperationInputs inputs) {

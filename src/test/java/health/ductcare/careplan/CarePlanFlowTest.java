@@ -232,6 +232,28 @@ class CarePlanFlowTest {
     }
 
     @Test
+    void generateForAStoredConditionUsesThePatientsStoredAntibioticsAsTheStoredPlanDoes() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        String parameters = """
+                {"resourceType":"Parameters","parameter":[{"name":"condition","valueReference":{"reference":"Condition/%s"}}]}"""
+                .formatted(condition);
+        given().contentType(FHIR_JSON).body(parameters).when().post("/fhir/CarePlan/$generate")
+                .then().statusCode(200).body("status", equalTo("on-hold"));
+
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
+        JsonPath generated = new JsonPath(given().contentType(FHIR_JSON).body(parameters)
+                .when().post("/fhir/CarePlan/$generate").then().statusCode(200)
+                .body("status", equalTo("active")).extract().asString());
+        JsonPath stored = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + condition).then()
+                .statusCode(200).extract().asString());
+        assertThat(start(generated, "s1-ultrasound")).isEqualTo("2025-03-04T12:00:00Z")
+                .isEqualTo(start(stored, "s1-ultrasound"));
+        given().when().get("/fhir/OperationDefinition/CarePlan-generate").then().statusCode(200)
+                .body("parameter.name", hasItem("condition"));
+    }
+
+    @Test
     void applyUsesThePatientsStoredDataAndStoresNothing() {
         String patient = newPatient();
         post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
