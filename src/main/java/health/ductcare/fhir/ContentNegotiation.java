@@ -41,7 +41,8 @@ public final class ContentNegotiation {
 
     static String negotiateMediaType(String formatParam, String accept) {
         if (formatParam != null && !formatParam.isBlank()) {
-            String value = formatParam.trim();
+            // An unencoded '+' in a query string decodes to a space: _format=application/fhir+xml as typed.
+            String value = formatParam.trim().replace(' ', '+');
             FhirFormat format = FhirFormat.fromMediaType(value)
                     .orElseThrow(() -> new HttpStatusException(406, "Unsupported _format '" + sanitize(value)
                             + "': use json, xml, application/fhir+json or application/fhir+xml"));
