@@ -226,7 +226,8 @@ public class FhirEndpoint {
         ResponseOptions options = options(headers, uri);
         Integer expectedVersion = FhirHeaders.ifMatchVersion(headers);
         IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, id, true);
-        WriteResult result = resources.update(type, id, parsed.resource(), expectedVersion);
+        WriteResult result = resources.update(type, id, parsed.resource(), expectedVersion,
+                FhirHeaders.ifNoneMatchAny(headers));
         return writeResponse(result, headers, uri, options);
     }
 

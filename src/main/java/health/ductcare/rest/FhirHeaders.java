@@ -45,6 +45,12 @@ public final class FhirHeaders {
         return version;
     }
 
+    /** True when {@code If-None-Match} is {@code *}: on a write, "only if it does not exist yet". */
+    public static boolean ifNoneMatchAny(HttpHeaders headers) {
+        String value = headers.getHeaderString(HttpHeaders.IF_NONE_MATCH);
+        return value != null && value.trim().equals("*");
+    }
+
     /** True when {@code If-None-Match} names the given version (or is {@code *}). */
     public static boolean ifNoneMatchHits(HttpHeaders headers, int currentVersion) {
         String value = headers.getHeaderString(HttpHeaders.IF_NONE_MATCH);

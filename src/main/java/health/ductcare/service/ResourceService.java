@@ -65,7 +65,21 @@ public class ResourceService {
      */
     @Transactional
     public WriteResult update(String type, String id, IBaseResource resource, Integer expectedVersion) {
+        return update(type, id, resource, expectedVersion, false);
+    }
+
+    /**
+     * {@link #update(String, String, IBaseResource, Integer)}; with {@code onlyIfAbsent} ({@code If-None-Match: *})
+     * a resource that exists and is not deleted is left alone: 412.
+     */
+    @Transactional
+    public WriteResult update(String type, String id, IBaseResource resource, Integer expectedVersion,
+            boolean onlyIfAbsent) {
         Optional<ResourceEntity> existing = store.findCurrentForUpdate(type, id);
+        if (onlyIfAbsent && existing.isPresent() && !existing.get().deleted) {
+            throw new PreconditionFailedException("If-None-Match: * but " + type + "/" + id + " exists (version "
+                    + existing.get().version + ")");
+        }
         if (existing.isEmpty()) {
             if (expectedVersion != null) {
                 throw new PreconditionFailedException("If-Match names version " + expectedVersion + " but "

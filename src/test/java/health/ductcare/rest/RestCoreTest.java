@@ -68,6 +68,19 @@ class RestCoreTest {
     }
 
     @Test
+    void putWithIfNoneMatchStarOnlyCreates() {
+        String id = "inm-" + java.util.UUID.randomUUID();
+        String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"active\":true}";
+        given().contentType(FHIR_JSON).header("If-None-Match", "*").body(body).when().put("/fhir/Patient/" + id)
+                .then().statusCode(201);
+        given().contentType(FHIR_JSON).header("If-None-Match", "*").body(body).when().put("/fhir/Patient/" + id)
+                .then().statusCode(412).body("resourceType", equalTo("OperationOutcome"));
+        given().when().get("/fhir/Patient/" + id).then().statusCode(200).body("meta.versionId", equalTo("1"));
+        given().contentType(FHIR_JSON).body(body).when().put("/fhir/Patient/" + id).then().statusCode(200)
+                .body("meta.versionId", equalTo("2"));
+    }
+
+    @Test
     void readInXmlByAcceptAndByFormatParameter() {
         String id = createPatient();
         given().accept(FHIR_XML).when().get("/fhir/Patient/" + id)
@@ -75,6 +88,9 @@ class RestCoreTest {
                 .body(containsString("<Patient xmlns=\"http://hl7.org/fhir\">"))
                 .body(containsString("<family value=\"Testmother\"/>"));
         given().queryParam("_format", "xml").when().get("/fhir/Patient/" + id)
+                .then().statusCode(200).contentType(containsString(FHIR_XML));
+        // As typed in a browser or curl: the unencoded '+' arrives as a space.
+        given().urlEncodingEnabled(false).when().get("/fhir/Patient/" + id + "?_format=application/fhir+xml")
                 .then().statusCode(200).contentType(containsString(FHIR_XML));
         given().accept("application/xml").when().get("/fhir/Patient/" + id)
                 .then().statusCode(200).contentType(containsString("application/xml"));
