@@ -2,6 +2,7 @@ package health.ductcare.fhir;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import health.ductcare.service.ResourceTypes;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import jakarta.inject.Inject;
@@ -17,6 +18,8 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.h2.api.ErrorCode;
 import org.h2.jdbc.JdbcException;
 import org.h2.mvstore.DataUtils;
@@ -47,6 +50,9 @@ public class FhirExceptionMappers {
     @Inject
     FhirWriter writer;
 
+    @Inject
+    ResourceTypes types;
+
     @ServerExceptionMapper
     public Response fhirError(BaseServerResponseException e, HttpHeaders headers, UriInfo uriInfo) {
         OperationOutcome outcome = e.getOperationOutcome() instanceof OperationOutcome oo && !oo.getIssue().isEmpty()
@@ -73,6 +79,12 @@ public class FhirExceptionMappers {
         if (status >= 500) {
             return unexpected(e, headers, uriInfo, null);
         }
+        String invalidId = status == 404 ? invalidIdIn(uriInfo.getPath()) : null;
+        if (invalidId != null) {
+            return writer.respond(400, OperationOutcomes.error(IssueType.INVALID, "'"
+                            + ContentNegotiation.sanitize(invalidId) + "' is not a valid resource id: FHIR ids are 1-64"
+                            + " letters, digits, '-' and '.'"), errorOptions(headers, uriInfo)).build();
+        }
         String diagnostics = switch (status) {
             case 404 -> "No such endpoint: " + ContentNegotiation.sanitize(uriInfo.getPath());
             case 405 -> "This interaction is not supported on " + ContentNegotiation.sanitize(uriInfo.getPath());
@@ -89,6 +101,25 @@ public class FhirExceptionMappers {
             builder.header(HttpHeaders.ALLOW, allow);
         }
         return builder.build();
+    }
+
+    private static final Pattern INSTANCE_PATH = Pattern.compile("^/fhir/([A-Z][A-Za-z]{1,63})/([^/]+)(/.*)?$");
+    private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    /**
+     * The id segment of {@code /fhir/Type/id...} when it is not a valid FHIR id: no route matches it, but the
+     * client named an instance, so the answer is 400 rather than "no such endpoint".
+     */
+    private String invalidIdIn(String path) {
+        Matcher matcher = path == null ? null : INSTANCE_PATH.matcher(path);
+        if (matcher == null || !matcher.matches() || !types.isKnown(matcher.group(1))) {
+            return null;
+        }
+        String id = matcher.group(2);
+        if (id.startsWith("_") || id.startsWith("$") || VALID_ID.matcher(id).matches()) {
+            return null;
+        }
+        return id;
     }
 
     /** A query string with broken percent-encoding ({@code ?name=%zz}): Vert.x refuses to decode it. */

@@ -68,6 +68,17 @@ class RestCoreTest {
     }
 
     @Test
+    void anInvalidIdIsA400NotAnUnknownEndpoint() {
+        given().when().get("/fhir/Patient/bad_id").then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("not a valid resource id"));
+        given().contentType(FHIR_JSON).body("{\"resourceType\":\"Patient\",\"id\":\"bad_id\"}")
+                .when().put("/fhir/Patient/bad_id").then().statusCode(400);
+        given().when().get("/fhir/Patient/" + "a".repeat(65)).then().statusCode(400);
+        given().when().get("/fhir/NotAType/bad_id").then().statusCode(404);
+        given().when().get("/fhir/Patient/no-such-patient").then().statusCode(404);
+    }
+
+    @Test
     void putWithIfNoneMatchStarOnlyCreates() {
         String id = "inm-" + java.util.UUID.randomUUID();
         String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"active\":true}";
