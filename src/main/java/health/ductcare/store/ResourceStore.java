@@ -54,7 +54,8 @@ public class ResourceStore {
 
     /**
      * History newest first. {@code type} and {@code id} may be null for type-level and system-level history.
-     * {@code sinceMillis} and {@code atMostMillis} bound {@code last_updated}; {@code beforePid} pages by key.
+     * {@code sinceMillis} bounds {@code last_updated}; {@code atMostMillis} keeps the version of each resource that
+     * was current at that moment ({@code _at}); {@code beforePid} pages by key.
      */
     public List<ResourceVersionEntity> history(String type, String id, Long sinceMillis, Long atMostMillis,
             Long beforePid, int limit) {
@@ -76,7 +77,10 @@ public class ResourceStore {
         addFilter(jpql, parameters, "v.type = :type", "type", type);
         addFilter(jpql, parameters, "v.resourceId = :id", "id", id);
         addFilter(jpql, parameters, "v.lastUpdated >= :since", "since", sinceMillis);
-        addFilter(jpql, parameters, "v.lastUpdated <= :atMost", "atMost", atMostMillis);
+        // _at: the versions current at that moment, i.e. the newest version of each resource not after it.
+        addFilter(jpql, parameters, "v.lastUpdated <= :atMost and not exists (select 1 from ResourceVersionEntity"
+                + " later where later.type = v.type and later.resourceId = v.resourceId and later.version > v.version"
+                + " and later.lastUpdated <= :atMost)", "atMost", atMostMillis);
         addFilter(jpql, parameters, "v.pid < :beforePid", "beforePid", beforePid);
         TypedQuery<T> query = entityManager.createQuery(jpql.append(order).toString(), resultType);
         parameters.forEach(query::setParameter);

@@ -68,6 +68,24 @@ class RestCoreTest {
     }
 
     @Test
+    void historyAtAMomentListsTheVersionCurrentThen() throws InterruptedException {
+        String id = createPatient();
+        String v1 = given().get("/fhir/Patient/" + id).then().extract().path("meta.lastUpdated");
+        Thread.sleep(20);
+        String changed = given().get("/fhir/Patient/" + id).then().extract().asString()
+                .replace("Testmother", "Testmother-Renamed");
+        given().contentType(FHIR_JSON).body(changed).when().put("/fhir/Patient/" + id).then().statusCode(200);
+        String v2 = given().get("/fhir/Patient/" + id).then().extract().path("meta.lastUpdated");
+        assertThat(v2).isNotEqualTo(v1);
+
+        given().queryParam("_at", v1).when().get("/fhir/Patient/" + id + "/_history").then().statusCode(200)
+                .body("total", equalTo(1)).body("entry[0].resource.meta.versionId", equalTo("1"));
+        given().queryParam("_at", v2).when().get("/fhir/Patient/" + id + "/_history").then().statusCode(200)
+                .body("total", equalTo(1)).body("entry[0].resource.meta.versionId", equalTo("2"));
+        given().when().get("/fhir/Patient/" + id + "/_history").then().body("total", equalTo(2));
+    }
+
+    @Test
     void anInvalidIdIsA400NotAnUnknownEndpoint() {
         given().when().get("/fhir/Patient/bad_id").then().statusCode(400)
                 .body("issue[0].diagnostics", containsString("not a valid resource id"));
