@@ -344,7 +344,8 @@ public class FhirEndpoint {
             entry.getRequest().setMethod(verb)
                     .setUrl(verb == Bundle.HTTPVerb.POST ? version.type() : version.versionlessReference());
             entry.getResponse()
-                    .setStatus(verb == Bundle.HTTPVerb.POST ? "201 Created" : version.deleted() ? "204 No Content" : "200 OK")
+                    .setStatus(verb == Bundle.HTTPVerb.POST || version.version() == 1 ? "201 Created"
+                            : version.deleted() ? "204 No Content" : "200 OK")
                     .setEtag(version.etag())
                     .setLastModified(java.util.Date.from(version.lastUpdated()));
         }

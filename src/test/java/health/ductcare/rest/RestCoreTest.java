@@ -82,7 +82,14 @@ class RestCoreTest {
                 .body("total", equalTo(1)).body("entry[0].resource.meta.versionId", equalTo("1"));
         given().queryParam("_at", v2).when().get("/fhir/Patient/" + id + "/_history").then().statusCode(200)
                 .body("total", equalTo(1)).body("entry[0].resource.meta.versionId", equalTo("2"));
-        given().when().get("/fhir/Patient/" + id + "/_history").then().body("total", equalTo(2));
+        given().when().get("/fhir/Patient/" + id + "/_history").then().body("total", equalTo(2))
+                .body("entry.response.status", equalTo(java.util.List.of("200 OK", "201 Created")));
+
+        String putId = "put-created-" + java.util.UUID.randomUUID();
+        given().contentType(FHIR_JSON).body("{\"resourceType\":\"Patient\",\"id\":\"" + putId + "\"}")
+                .when().put("/fhir/Patient/" + putId).then().statusCode(201);
+        given().when().get("/fhir/Patient/" + putId + "/_history").then()
+                .body("entry[0].request.method", equalTo("PUT")).body("entry[0].response.status", equalTo("201 Created"));
     }
 
     @Test
