@@ -267,8 +267,10 @@ public final class FhirPathPatcher {
         return -1;
     }
 
+    /** The engine's message without HAPI's code or the wrapped exception's class name. */
     private static String cleanMessage(String message) {
-        return message == null ? "" : ContentNegotiation.sanitize(message.replaceFirst("^HAPI-\\d+: ", ""));
+        return message == null ? "" : ContentNegotiation.sanitize(message.replaceFirst("^HAPI-\\d+: ", "")
+                .replaceFirst("^([a-z][\\w]*\\.)+[\\w$]+(Exception|Error): ", ""));
     }
 
     /** One {@code operation} parameter with its parts by name. */

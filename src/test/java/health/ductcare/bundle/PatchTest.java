@@ -115,6 +115,10 @@ class PatchTest {
                 .then().statusCode(400).body("issue[0].diagnostics", containsString("unknown type"));
         given().contentType(FHIR_JSON).body(parameters(operation("replace", "Patient.name.given")))
                 .when().patch("/fhir/Patient/" + id).then().statusCode(400);
+        given().contentType(FHIR_JSON).body(parameters(operation("delete", "Patient.((")))
+                .when().patch("/fhir/Patient/" + id).then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("cannot be evaluated"))
+                .body("issue[0].diagnostics", org.hamcrest.Matchers.not(containsString("Exception")));
         given().contentType(FHIR_JSON).body(BundleJson.patient(unique("MRN")))
                 .when().patch("/fhir/Patient/" + id).then().statusCode(400);
         given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id)
