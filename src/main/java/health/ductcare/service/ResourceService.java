@@ -137,7 +137,7 @@ public class ResourceService {
     }
 
     /** The current version; 404 if it never existed, 410 if it is deleted. */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public StoredResource read(String type, String id) {
         ResourceEntity current = store.findCurrent(type, id)
                 .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
