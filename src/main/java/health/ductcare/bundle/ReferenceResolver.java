@@ -4,7 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import health.ductcare.fhir.ContentNegotiation;
-import health.ductcare.search.SearchService;
+import health.ductcare.service.CallerCriteria;
 import health.ductcare.service.ResourceTypes;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,10 +27,10 @@ public class ReferenceResolver {
     private static final Pattern CONDITIONAL = Pattern.compile("^([A-Z][A-Za-z]{1,63})\\?(.+)$");
 
     private final FhirContext context;
-    private final SearchService search;
+    private final CallerCriteria search;
     private final ResourceTypes types;
 
-    public ReferenceResolver(FhirContext context, SearchService search, ResourceTypes types) {
+    public ReferenceResolver(FhirContext context, CallerCriteria search, ResourceTypes types) {
         this.context = context;
         this.search = search;
         this.types = types;

@@ -208,14 +208,21 @@ public class SearchService {
      */
     @Transactional
     public List<StoredResource> match(String type, Map<String, List<String>> criteria, int limit) {
+        return match(type, criteria, limit, null);
+    }
+
+    /** {@link #match(String, Map, int)} confined to a compartment (null: none). */
+    @Transactional
+    public List<StoredResource> match(String type, Map<String, List<String>> criteria, int limit,
+            SearchRequest.Compartment compartment) {
         for (String name : criteria.keySet()) {
             if (RESULT_PARAMETERS.contains(name) && !name.equals("_format")) {
                 throw new InvalidRequestException("Conditional criteria take search parameters only, not '"
                         + ContentNegotiation.sanitize(name) + "'");
             }
         }
-        Plan plan = plan(new SearchRequest(type, criteria, "", false));
-        if (plan.where.isEmpty()) {
+        Plan plan = plan(new SearchRequest(type, criteria, "", false, compartment));
+        if (plan.applied.isEmpty()) {
             throw new InvalidRequestException("Conditional criteria must name at least one search parameter");
         }
         plan.count = limit;

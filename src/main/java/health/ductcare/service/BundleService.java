@@ -84,6 +84,7 @@ public class BundleService {
     private final ConditionalService conditional;
     private final PatchService patches;
     private final SearchService search;
+    private final CallerCriteria criteria;
     private final ResourceTypes types;
     private final ReferenceResolver references;
     private final AccessPolicy access;
@@ -91,7 +92,8 @@ public class BundleService {
 
     public BundleService(FhirContext context, IncomingResources incoming, FhirValidation validation,
             ResourceService resources, ConditionalService conditional, PatchService patches, SearchService search,
-            ResourceTypes types, ReferenceResolver references, Clock clock, AccessPolicy access) {
+            CallerCriteria criteria, ResourceTypes types, ReferenceResolver references, Clock clock,
+            AccessPolicy access) {
         this.context = context;
         this.incoming = incoming;
         this.validation = validation;
@@ -99,6 +101,7 @@ public class BundleService {
         this.conditional = conditional;
         this.patches = patches;
         this.search = search;
+        this.criteria = criteria;
         this.types = types;
         this.references = references;
         this.access = access;
@@ -215,7 +218,7 @@ public class BundleService {
         if (request.id() != null) {
             return request.id();
         }
-        List<StoredResource> matches = search.match(request.type(), request.criteria(), 2);
+        List<StoredResource> matches = criteria.match(request.type(), request.criteria(), 2);
         if (matches.size() > 1) {
             throw new PreconditionFailedException("The criteria match more than one " + request.type());
         }

@@ -4,7 +4,6 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
-import health.ductcare.search.SearchService;
 import health.ductcare.store.StoredResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,11 +41,11 @@ public class ConditionalService {
     private static final int MAX_ATTEMPTS = 20;
     private static final Set<String> RACE_SQL_STATES = Set.of("23505", "40001", "40P01", "55P03", "HYT00");
 
-    private final SearchService search;
+    private final CallerCriteria search;
     private final ResourceService resources;
     private final EntityManager entityManager;
 
-    public ConditionalService(SearchService search, ResourceService resources, EntityManager entityManager) {
+    public ConditionalService(CallerCriteria search, ResourceService resources, EntityManager entityManager) {
         this.search = search;
         this.resources = resources;
         this.entityManager = entityManager;

@@ -77,6 +77,46 @@ class PatientCompartmentTest {
     }
 
     @Test
+    void conditionalWritesMatchOnlyInsideTheCompartment() {
+        // If-None-Exist naming B's resources: no match is visible, so nothing of B comes back.
+        Response conditionalCreate = as(tokenA).contentType(FHIR_JSON).header("If-None-Exist", "_id=" + conditionB)
+                .body(SecurityFixtures.conditionJson(null, patientA, "new note of A")).post("/fhir/Condition");
+        assertThat(conditionalCreate.statusCode()).as(conditionalCreate.asString()).isEqualTo(201);
+        assertNothingOfB(conditionalCreate, conditionB);
+        Response patientByName = as(tokenA).contentType(FHIR_JSON).header("If-None-Exist", "name=" + markerB)
+                .body(SecurityFixtures.patientJson(null, markerB)).post("/fhir/Patient");
+        assertThat(patientByName.statusCode()).as("a new Patient is outside A's compartment").isEqualTo(403);
+        assertNothingOfB(patientByName, markerB);
+
+        String transaction = """
+                {"resourceType":"Bundle","type":"transaction","entry":[{"resource":%s,
+                 "request":{"method":"POST","url":"Condition","ifNoneExist":"_id=%s"}}]}"""
+                .formatted(SecurityFixtures.conditionJson(null, patientA, "note of A"), conditionB);
+        Response inTransaction = as(tokenA).contentType(FHIR_JSON).body(transaction).post("/fhir");
+        assertThat(inTransaction.statusCode()).as(inTransaction.asString()).isEqualTo(200);
+        assertNothingOfB(inTransaction, conditionB);
+
+        // Conditional update and delete do not see B's Condition either: nothing of B is changed or named.
+        Response update = as(tokenA).contentType(FHIR_JSON)
+                .body(SecurityFixtures.conditionJson(null, patientA, "A via criteria"))
+                .put("/fhir/Condition?_id=" + conditionB);
+        assertNothingOfB(update, conditionB);
+        Response delete = as(tokenA).delete("/fhir/Condition?_id=" + conditionB);
+        assertThat(delete.statusCode()).as(delete.asString()).isEqualTo(404);
+        admin().get("/fhir/Condition/" + conditionB).then().statusCode(200).body("meta.versionId",
+                org.hamcrest.Matchers.equalTo("2"));
+    }
+
+    @Test
+    void conditionalCreateNeedsTheSearchScope() {
+        Response createOnly = as(Tokens.user("user/Patient.c")).contentType(FHIR_JSON)
+                .header("If-None-Exist", "name=" + markerB).body(SecurityFixtures.patientJson(null, "Gamma"))
+                .post("/fhir/Patient");
+        assertThat(createOnly.statusCode()).as(createOnly.asString()).isEqualTo(403);
+        assertNothingOfB(createOnly, markerB);
+    }
+
+    @Test
     void readsOwnDataAndNotAnothersWhichLooksAbsent() {
         Response own = as(tokenA).get("/fhir/Condition/" + conditionA);
         assertThat(own.statusCode()).isEqualTo(200);
