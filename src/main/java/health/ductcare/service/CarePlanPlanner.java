@@ -9,11 +9,15 @@ import health.ductcare.mapping.CarePlanContext;
 import health.ductcare.mapping.CarePlanMapper;
 import health.ductcare.mapping.PlanInputMapper;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
@@ -47,7 +51,29 @@ public final class CarePlanPlanner {
         if (existing != null && existing.hasCreated()) {
             carePlan.ifPresent(plan -> plan.setCreatedElement(existing.getCreatedElement().copy()));
         }
+        if (existing != null) {
+            carePlan.ifPresent(plan -> keepNoteTimes(existing, plan));
+        }
         return new Planned(decision, carePlan);
+    }
+
+    /**
+     * A note the plan already carried keeps the time it was first written: otherwise every re-planning would
+     * change the note times alone and store a new version that says nothing new.
+     */
+    private static void keepNoteTimes(CarePlan existing, CarePlan plan) {
+        Map<String, DateTimeType> firstWritten = new HashMap<>();
+        for (Annotation note : existing.getNote()) {
+            if (note.hasText() && note.hasTimeElement()) {
+                firstWritten.putIfAbsent(note.getText(), note.getTimeElement());
+            }
+        }
+        for (Annotation note : plan.getNote()) {
+            DateTimeType time = firstWritten.get(note.getText());
+            if (time != null) {
+                note.setTimeElement(time.copy());
+            }
+        }
     }
 
     /** True for the decisions that schedule therapy (or hold it for antibiotics). */

@@ -78,6 +78,21 @@ class CarePlanLifecycleTest {
     }
 
     @Test
+    void anInputThatChangesNothingStoresNoNewPlanVersion() throws InterruptedException {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        String before = given().when().get(planUrl).then().statusCode(200).extract().path("meta.versionId");
+
+        Thread.sleep(1100); // a later planning time, which the notes' times would show
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z")
+                .replace("309114", "198440").replace("cephalexin 500 MG Oral Capsule", "acetaminophen 500 MG Oral Tablet"));
+
+        given().when().get(planUrl).then().statusCode(200).body("meta.versionId", equalTo(before));
+    }
+
+    @Test
     void cancelledAntibioticPutsThePlanBackOnHold() {
         String patient = newPatient();
         String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
