@@ -312,7 +312,8 @@ public class FhirEndpoint {
                 throw new InvalidRequestException("Invalid _cursor");
             }
         }
-        ResourceService.HistoryPage page = resources.history(type, id, since, at, cursor, count);
+        Set<String> hidden = type == null ? access.unreadableTypes(types.all()) : Set.of();
+        ResourceService.HistoryPage page = resources.history(type, id, since, at, cursor, hidden, count);
         String base = baseUrl(uri);
         UnparsedBundle history = new UnparsedBundle(Bundle.BundleType.HISTORY);
         Bundle bundle = history.skeleton();

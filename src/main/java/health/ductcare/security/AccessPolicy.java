@@ -16,6 +16,7 @@ import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -259,6 +260,24 @@ public class AccessPolicy {
             }
         }
         return ids;
+    }
+
+    /**
+     * The types of {@code types} this request's token may not read at all: a system history leaves them out of
+     * its query, so its pages are not filled with entries {@link #guardBundle} would then drop.
+     */
+    public Set<String> unreadableTypes(Collection<String> types) {
+        AccessContext access = current();
+        if (access == null || !access.isEnforced()) {
+            return Set.of();
+        }
+        Set<String> unreadable = new HashSet<>();
+        for (String type : types) {
+            if (readGrant(access, type) == Grant.NONE) {
+                unreadable.add(type);
+            }
+        }
+        return unreadable;
     }
 
     /** This request's access, or null outside a request (internal work is not restricted). */

@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -174,15 +175,16 @@ public class ResourceService {
     }
 
     @Transactional
-    public HistoryPage history(String type, String id, Instant since, Instant at, Long beforePid, int count) {
+    public HistoryPage history(String type, String id, Instant since, Instant at, Long beforePid,
+            Set<String> hiddenTypes, int count) {
         if (id != null) {
             store.findCurrent(type, id).orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
         }
         Long sinceMillis = since == null ? null : since.toEpochMilli();
         Long atMillis = at == null ? null : at.toEpochMilli();
-        List<StoredResource> versions = store.history(type, id, sinceMillis, atMillis, beforePid, count + 1)
-                .stream().map(StoredResource::of).toList();
-        long total = store.countHistory(type, id, sinceMillis, atMillis);
+        List<StoredResource> versions = store.history(type, id, sinceMillis, atMillis, beforePid, hiddenTypes,
+                count + 1).stream().map(StoredResource::of).toList();
+        long total = store.countHistory(type, id, sinceMillis, atMillis, hiddenTypes);
         boolean more = versions.size() > count;
         return new HistoryPage(more ? versions.subList(0, count) : versions, total, more);
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Rows of the resource tables; knows nothing of FHIR semantics beyond type, id and version. */
 @ApplicationScoped
@@ -55,26 +56,29 @@ public class ResourceStore {
     /**
      * History newest first. {@code type} and {@code id} may be null for type-level and system-level history.
      * {@code sinceMillis} bounds {@code last_updated}; {@code atMostMillis} keeps the version of each resource that
-     * was current at that moment ({@code _at}); {@code beforePid} pages by key.
+     * was current at that moment ({@code _at}); {@code beforePid} pages by key; {@code hiddenTypes} (may be empty)
+     * are left out.
      */
     public List<ResourceVersionEntity> history(String type, String id, Long sinceMillis, Long atMostMillis,
-            Long beforePid, int limit) {
+            Long beforePid, Set<String> hiddenTypes, int limit) {
         return historyQuery("from ResourceVersionEntity v", " order by v.pid desc", ResourceVersionEntity.class,
-                type, id, sinceMillis, atMostMillis, beforePid)
+                type, id, sinceMillis, atMostMillis, beforePid, hiddenTypes)
                 .setMaxResults(limit).getResultList();
     }
 
-    public long countHistory(String type, String id, Long sinceMillis, Long atMostMillis) {
+    public long countHistory(String type, String id, Long sinceMillis, Long atMostMillis, Set<String> hiddenTypes) {
         return historyQuery("select count(v) from ResourceVersionEntity v", "", Long.class,
-                type, id, sinceMillis, atMostMillis, null)
+                type, id, sinceMillis, atMostMillis, null, hiddenTypes)
                 .getSingleResult();
     }
 
     private <T> TypedQuery<T> historyQuery(String select, String order, Class<T> resultType, String type, String id,
-            Long sinceMillis, Long atMostMillis, Long beforePid) {
+            Long sinceMillis, Long atMostMillis, Long beforePid, Set<String> hiddenTypes) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         StringBuilder jpql = new StringBuilder(select).append(" where 1 = 1");
         addFilter(jpql, parameters, "v.type = :type", "type", type);
+        addFilter(jpql, parameters, "v.type not in :hidden", "hidden",
+                hiddenTypes == null || hiddenTypes.isEmpty() ? null : hiddenTypes);
         addFilter(jpql, parameters, "v.resourceId = :id", "id", id);
         addFilter(jpql, parameters, "v.lastUpdated >= :since", "since", sinceMillis);
         // _at: the versions current at that moment, i.e. the newest version of each resource not after it.

@@ -108,6 +108,16 @@ class PatientCompartmentTest {
     }
 
     @Test
+    void systemHistoryPagesHoldWhatTheTokenMayReadNotAuditEventsDroppedAfterPaging() {
+        // Every request of this class adds AuditEvents, which a user/*.cruds token may not read.
+        Response page = as(Tokens.user("user/*.cruds")).get("/fhir/_history?_count=5");
+        assertThat(page.statusCode()).isEqualTo(200);
+        List<String> types = page.jsonPath().getList("entry.fullUrl", String.class).stream()
+                .map(url -> url.replaceFirst(".*/fhir/", "").split("/")[0]).toList();
+        assertThat(types).hasSize(5).doesNotContain("AuditEvent");
+    }
+
+    @Test
     void conditionalCreateNeedsTheSearchScope() {
         Response createOnly = as(Tokens.user("user/Patient.c")).contentType(FHIR_JSON)
                 .header("If-None-Exist", "name=" + markerB).body(SecurityFixtures.patientJson(null, "Gamma"))
