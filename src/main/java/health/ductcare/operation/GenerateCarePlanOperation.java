@@ -20,10 +20,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -163,13 +166,37 @@ public class GenerateCarePlanOperation {
     public CarePlan generate(OperationInputs inputs) {
         Condition condition = singleCondition(inputs);
         Instant now = clock.instant();
+        String subject = condition.getSubject().getReference();
         CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocols.active().protocol(), condition,
-                new Reference(condition.getSubject().getReference()), inputs.medicationRequests(),
-                inputs::medication, inputs.observations(), now, null, now);
+                new Reference(subject), ofSubject(inputs.medicationRequests(), subject, MedicationRequest::getSubject),
+                inputs::medication, ofSubject(inputs.observations(), subject, Observation::getSubject), now, null, now);
         CarePlan plan = planned.carePlan().orElseThrow(() -> PlanOutcomes.noPlan(
                 "The protocol makes no plan for this Condition", planned.decision().notes()));
         access.checkRead("CarePlan", plan);
         return plan;
+    }
+
+    /** The inputs about the Condition's own patient: an order or a temperature of another patient is no input. */
+    private static <T> List<T> ofSubject(List<T> inputs, String subject, Function<T, Reference> subjectOf) {
+        if (subject == null) {
+            return inputs;
+        }
+        return inputs.stream().filter(input -> sameTarget(subject, subjectOf.apply(input).getReference())).toList();
+    }
+
+    /** Patient/1 and http://host/fhir/Patient/1 name the same patient; urn:uuid references must be equal. */
+    private static boolean sameTarget(String a, String b) {
+        if (a == null || b == null) {
+            return a == null && b == null;
+        }
+        if (a.equals(b)) {
+            return true;
+        }
+        IdType first = new IdType(a);
+        IdType second = new IdType(b);
+        return first.hasResourceType() && first.hasIdPart() && !a.startsWith("urn:") && !b.startsWith("urn:")
+                && first.getResourceType().equals(second.getResourceType())
+                && first.getIdPart().equals(second.getIdPart());
     }
 
     private Condition storedCondition(Reference reference) {

@@ -254,6 +254,23 @@ class CarePlanFlowTest {
     }
 
     @Test
+    void generateIgnoresAnAntibioticOfAnotherPatient() {
+        String patient = newPatient();
+        String otherPatient = newPatient();
+        String bundle = """
+                {"resourceType":"Bundle","type":"collection","entry":[
+                  {"fullUrl":"urn:uuid:%s","resource":%s},
+                  {"fullUrl":"urn:uuid:%s","resource":%s}]}""".formatted(UUID.randomUUID(),
+                mastitis(patient, "2025-03-03T10:00:00Z", "active"), UUID.randomUUID(),
+                cephalexin(otherPatient, "2025-03-03T12:00:00Z"));
+        given().contentType(FHIR_JSON).body(bundle).when().post("/fhir/CarePlan/$generate")
+                .then().statusCode(200).body("status", equalTo("on-hold"));
+        String own = bundle.replace("Patient/" + otherPatient, "http://example.org/fhir/Patient/" + patient);
+        given().contentType(FHIR_JSON).body(own).when().post("/fhir/CarePlan/$generate")
+                .then().statusCode(200).body("status", equalTo("active"));
+    }
+
+    @Test
     void applyUsesThePatientsStoredDataAndStoresNothing() {
         String patient = newPatient();
         post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
