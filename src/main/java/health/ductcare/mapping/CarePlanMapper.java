@@ -37,6 +37,14 @@ public final class CarePlanMapper {
 
     /** Stable key of a planned activity ({@code s<n>-<step>} or {@code home-<step>}), kept across re-plans. */
     public static final String ACTIVITY_KEY_URL = "https://ductcare.health/fhir/StructureDefinition/careplan-activity-key";
+    /** The status the protocol gave the plan, so a later planning can tell a status a clinician set from it. */
+    public static final String PLANNED_STATUS_URL = "https://ductcare.health/fhir/StructureDefinition/careplan-planned-status";
+
+    /** A plan note as the CarePlan carries it: severity and code first, written by DuctCare at {@code now}. */
+    public static Annotation annotation(PlanNote note, java.time.Instant now) {
+        return new Annotation(new MarkdownType(note.severity() + " (" + note.code() + "): " + note.text()))
+                .setAuthor(new StringType("DuctCare")).setTimeElement(FhirTimes.dateTime(now));
+    }
     private static final Coding CATEGORY = new Coding("http://snomed.info/sct", "91251008", "Physical therapy procedure");
     private static final Set<String> OPEN_STATUSES = Set.of("not-started", "scheduled", "on-hold");
 
@@ -92,8 +100,7 @@ public final class CarePlanMapper {
         plan.setAuthor(ctx.author().copy());
         supportingInfo(ctx, evidence).forEach(plan::addSupportingInfo);
         for (PlanNote note : notes) {
-            plan.addNote(new Annotation(new MarkdownType(note.severity() + " (" + note.code() + "): " + note.text()))
-                    .setAuthor(new StringType("DuctCare")).setTimeElement(FhirTimes.dateTime(ctx.now())));
+            plan.addNote(annotation(note, ctx.now()));
         }
         return plan;
     }

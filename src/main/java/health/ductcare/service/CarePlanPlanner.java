@@ -2,22 +2,28 @@ package health.ductcare.service;
 
 import health.ductcare.engine.CarePlanEngine;
 import health.ductcare.fhir.ResourceContent;
+import health.ductcare.engine.NoteCode;
 import health.ductcare.engine.PlanDecision;
 import health.ductcare.engine.PlanInput;
+import health.ductcare.engine.PlanNote;
 import health.ductcare.engine.Protocol;
 import health.ductcare.mapping.CarePlanContext;
 import health.ductcare.mapping.CarePlanMapper;
 import health.ductcare.mapping.PlanInputMapper;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
@@ -28,6 +34,9 @@ import org.hl7.fhir.r4.model.Reference;
  * lifecycle and the stateless operations.
  */
 public final class CarePlanPlanner {
+
+    private static final Set<CarePlan.CarePlanStatus> PROTOCOL_CLOSES = EnumSet.of(CarePlan.CarePlanStatus.COMPLETED,
+            CarePlan.CarePlanStatus.REVOKED);
 
     private CarePlanPlanner() {
     }
@@ -51,10 +60,36 @@ public final class CarePlanPlanner {
         if (existing != null && existing.hasCreated()) {
             carePlan.ifPresent(plan -> plan.setCreatedElement(existing.getCreatedElement().copy()));
         }
-        if (existing != null) {
-            carePlan.ifPresent(plan -> keepNoteTimes(existing, plan));
-        }
+        carePlan.ifPresent(plan -> {
+            CarePlan.CarePlanStatus planned = plan.getStatus();
+            plan.addExtension(CarePlanMapper.PLANNED_STATUS_URL, new CodeType(planned.toCode()));
+            if (existing != null) {
+                keepClinicianStatus(existing, plan, planned, now);
+                keepNoteTimes(existing, plan);
+            }
+        });
         return new Planned(decision, carePlan);
+    }
+
+    /**
+     * A plan status a clinician set (the stored status differs from the one the protocol gave it last time)
+     * stays, with a note, unless the protocol now closes the plan (the diagnosis resolved, refuted or deleted).
+     */
+    private static void keepClinicianStatus(CarePlan existing, CarePlan plan, CarePlan.CarePlanStatus planned,
+            Instant now) {
+        Extension plannedBefore = existing.getExtensionByUrl(CarePlanMapper.PLANNED_STATUS_URL);
+        if (plannedBefore == null || plannedBefore.getValue() == null || !existing.hasStatus()
+                || PROTOCOL_CLOSES.contains(planned)) {
+            return;
+        }
+        CarePlan.CarePlanStatus set = existing.getStatus();
+        if (set.toCode().equals(plannedBefore.getValue().primitiveValue()) || set == planned) {
+            return;
+        }
+        plan.setStatus(set);
+        plan.addNote(CarePlanMapper.annotation(PlanNote.warning(NoteCode.PLAN_STATUS_KEPT, "The plan's status is "
+                + set.toCode() + ", as set on the stored plan; the protocol alone would make it " + planned.toCode()
+                + "."), now));
     }
 
     /**

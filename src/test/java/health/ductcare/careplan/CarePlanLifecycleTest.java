@@ -93,6 +93,27 @@ class CarePlanLifecycleTest {
     }
 
     @Test
+    void aPlanStatusAClinicianSetSurvivesReplanningUntilTheProtocolClosesThePlan() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        String plan = given().when().get(planUrl).then().statusCode(200).body("status", equalTo("active"))
+                .extract().asString();
+        given().contentType(FHIR_JSON).body(plan.replace("\"status\":\"active\",\"intent\"",
+                        "\"status\":\"on-hold\",\"intent\"")).when().put(planUrl)
+                .then().statusCode(200).body("status", equalTo("on-hold"));
+
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T13:00:00Z"));
+        given().when().get(planUrl).then().statusCode(200).body("status", equalTo("on-hold"))
+                .body("note.text.join(' ')", containsString("PLAN_STATUS_KEPT"));
+
+        given().contentType(FHIR_JSON).body(withId(mastitis(patient, "2025-03-03T10:00:00Z", "resolved"), condition))
+                .when().put("/fhir/Condition/" + condition).then().statusCode(200);
+        given().when().get(planUrl).then().statusCode(200).body("status", equalTo("completed"));
+    }
+
+    @Test
     void cancelledAntibioticPutsThePlanBackOnHold() {
         String patient = newPatient();
         String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
