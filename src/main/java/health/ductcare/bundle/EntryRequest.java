@@ -2,6 +2,7 @@ package health.ductcare.bundle;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.fhir.FhirIds;
 import health.ductcare.service.ResourceTypes;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 public record EntryRequest(HTTPVerb method, String type, String id, Integer version,
         Map<String, List<String>> criteria, Integer ifMatch, Map<String, List<String>> ifNoneExist, String url) {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern VERSION_TAG = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
 
     public boolean conditional() {
@@ -66,7 +66,7 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
                     + "' is not an R4 resource type");
         }
         String id = segments.length >= 2 ? segments[1] : null;
-        if (id != null && !ID.matcher(id).matches()) {
+        if (id != null && !FhirIds.isValid(id)) {
             throw new InvalidRequestException(name + ": '" + ContentNegotiation.sanitize(id) + "' is not a valid id");
         }
         Integer version = null;

@@ -104,7 +104,6 @@ public class FhirExceptionMappers {
     }
 
     private static final Pattern INSTANCE_PATH = Pattern.compile("^/fhir/([A-Z][A-Za-z]{1,63})/([^/]+)(/.*)?$");
-    private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     /**
      * The id segment of {@code /fhir/Type/id...} when it is not a valid FHIR id: no route matches it, but the
@@ -116,7 +115,7 @@ public class FhirExceptionMappers {
             return null;
         }
         String id = matcher.group(2);
-        if (id.startsWith("_") || id.startsWith("$") || VALID_ID.matcher(id).matches()) {
+        if (id.startsWith("_") || id.startsWith("$") || FhirIds.isValid(id)) {
             return null;
         }
         return id;

@@ -3,6 +3,7 @@ package health.ductcare.rest;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.fhir.FhirIds;
 import health.ductcare.fhir.FhirFormat;
 import health.ductcare.fhir.FhirWriter;
 import health.ductcare.fhir.IncomingResources;
@@ -54,7 +55,7 @@ import org.hl7.fhir.r4.model.StringType;
 public class FhirEndpoint {
 
     private static final String TYPE = "{type: [A-Z][A-Za-z]{1,63}}";
-    private static final String ID = "{id: [A-Za-z0-9\\-\\.]{1,64}}";
+    private static final String ID = "{id: " + FhirIds.REGEX + "}";
     private static final Set<String> RESULT_PARAMETERS = Set.of("_format", "_pretty", "_summary", "_elements");
 
     private final ResourceService resources;

@@ -3,6 +3,7 @@ package health.ductcare.search;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.fhir.FhirIds;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ final class Criteria {
     private static Sql reference(String modifier, String rawValue, String baseUrl) {
         String value = unescape(rawValue);
         String typeRestriction = modifier;
-        if (value.matches("[A-Za-z0-9\\-.]{1,64}")) {
+        if (FhirIds.isValid(value)) {
             Sql sql = new Sql().add("x.target_id = ?", value);
             return typeRestriction == null ? sql : sql.add(" AND x.target_type = ?", typeRestriction);
         }

@@ -1,5 +1,6 @@
 package health.ductcare.search;
 
+import health.ductcare.fhir.FhirIds;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,9 +12,9 @@ import java.util.regex.Pattern;
 record ReferenceValue(String type, String id, String url) {
 
     private static final Pattern RELATIVE = Pattern.compile(
-            "^([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$");
+            "^([A-Z][A-Za-z]{1,63})/(" + FhirIds.REGEX + ")(?:/_history/[^/]+)?$");
     private static final Pattern ABSOLUTE = Pattern.compile(
-            "^(.*)/([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$");
+            "^(.*)/([A-Z][A-Za-z]{1,63})/(" + FhirIds.REGEX + ")(?:/_history/[^/]+)?$");
 
     static ReferenceValue parse(String reference) {
         Matcher relative = RELATIVE.matcher(reference);
