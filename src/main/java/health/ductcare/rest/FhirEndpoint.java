@@ -13,6 +13,7 @@ import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
 import health.ductcare.operation.OperationInputs;
+import health.ductcare.search.DatePeriod;
 import health.ductcare.search.QueryStrings;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
@@ -304,7 +305,8 @@ public class FhirEndpoint {
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         int count = pageSize(query.getFirst("_count"));
         Instant since = instantParameter("_since", query.getFirst("_since"));
-        Instant at = instantParameter("_at", query.getFirst("_at"));
+        String atValue = query.getFirst("_at");
+        DatePeriod at = atValue == null || atValue.isBlank() ? null : DatePeriod.parse(atValue);
         Long cursor = null;
         if (query.getFirst("_cursor") != null) {
             try {
@@ -328,7 +330,7 @@ public class FhirEndpoint {
                 next.append("&_since=").append(new InstantType(java.util.Date.from(since)).getValueAsString());
             }
             if (at != null) {
-                next.append("&_at=").append(new InstantType(java.util.Date.from(at)).getValueAsString());
+                next.append("&_at=").append(atValue.trim().replace(' ', '+'));
             }
             StoredResource last = page.versions().get(page.versions().size() - 1);
             next.append("&_cursor=").append(versionCursor(last));

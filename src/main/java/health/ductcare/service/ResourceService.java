@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.ductcare.search.DatePeriod;
 import health.ductcare.store.ResourceEntity;
 import health.ductcare.store.ResourceIndexer;
 import health.ductcare.store.ResourceStore;
@@ -175,13 +176,14 @@ public class ResourceService {
     }
 
     @Transactional
-    public HistoryPage history(String type, String id, Instant since, Instant at, Long beforePid,
+    public HistoryPage history(String type, String id, Instant since, DatePeriod at, Long beforePid,
             Set<String> hiddenTypes, int count) {
         if (id != null) {
             store.findCurrent(type, id).orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
         }
         Long sinceMillis = since == null ? null : since.toEpochMilli();
-        Long atMillis = at == null ? null : at.toEpochMilli();
+        ResourceStore.MillisPeriod atMillis = at == null ? null
+                : new ResourceStore.MillisPeriod(at.first().toEpochMilli(), at.last().toEpochMilli());
         List<StoredResource> versions = store.history(type, id, sinceMillis, atMillis, beforePid, hiddenTypes,
                 count + 1).stream().map(StoredResource::of).toList();
         long total = store.countHistory(type, id, sinceMillis, atMillis, hiddenTypes);

@@ -55,25 +55,29 @@ public class ResourceStore {
 
     /**
      * History newest first. {@code type} and {@code id} may be null for type-level and system-level history.
-     * {@code sinceMillis} bounds {@code last_updated}; {@code atMostMillis} keeps the version of each resource that
-     * was current at that moment ({@code _at}); {@code beforePid} pages by key; {@code hiddenTypes} (may be empty)
-     * are left out.
+     * {@code sinceMillis} bounds {@code last_updated}; {@code at} (may be null) keeps the versions that were current
+     * at some moment of that period ({@code _at}); {@code beforePid} pages by key; {@code hiddenTypes} (may be
+     * empty) are left out.
      */
-    public List<ResourceVersionEntity> history(String type, String id, Long sinceMillis, Long atMostMillis,
+    public List<ResourceVersionEntity> history(String type, String id, Long sinceMillis, MillisPeriod at,
             Long beforePid, Set<String> hiddenTypes, int limit) {
         return historyQuery("from ResourceVersionEntity v", " order by v.pid desc", ResourceVersionEntity.class,
-                type, id, sinceMillis, atMostMillis, beforePid, hiddenTypes)
+                type, id, sinceMillis, at, beforePid, hiddenTypes)
                 .setMaxResults(limit).getResultList();
     }
 
-    public long countHistory(String type, String id, Long sinceMillis, Long atMostMillis, Set<String> hiddenTypes) {
+    public long countHistory(String type, String id, Long sinceMillis, MillisPeriod at, Set<String> hiddenTypes) {
         return historyQuery("select count(v) from ResourceVersionEntity v", "", Long.class,
-                type, id, sinceMillis, atMostMillis, null, hiddenTypes)
+                type, id, sinceMillis, at, null, hiddenTypes)
                 .getSingleResult();
     }
 
+    /** Epoch milliseconds, both ends inclusive. */
+    public record MillisPeriod(long first, long last) {
+    }
+
     private <T> TypedQuery<T> historyQuery(String select, String order, Class<T> resultType, String type, String id,
-            Long sinceMillis, Long atMostMillis, Long beforePid, Set<String> hiddenTypes) {
+            Long sinceMillis, MillisPeriod at, Long beforePid, Set<String> hiddenTypes) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         StringBuilder jpql = new StringBuilder(select).append(" where 1 = 1");
         addFilter(jpql, parameters, "v.type = :type", "type", type);
@@ -81,10 +85,11 @@ public class ResourceStore {
                 hiddenTypes == null || hiddenTypes.isEmpty() ? null : hiddenTypes);
         addFilter(jpql, parameters, "v.resourceId = :id", "id", id);
         addFilter(jpql, parameters, "v.lastUpdated >= :since", "since", sinceMillis);
-        // _at: the versions current at that moment, i.e. the newest version of each resource not after it.
-        addFilter(jpql, parameters, "v.lastUpdated <= :atMost and not exists (select 1 from ResourceVersionEntity"
-                + " later where later.type = v.type and later.resourceId = v.resourceId and later.version > v.version"
-                + " and later.lastUpdated <= :atMost)", "atMost", atMostMillis);
+        // _at: a version is current from its own time until the next version's; keep those overlapping the period.
+        addFilter(jpql, parameters, "v.lastUpdated <= :atLast", "atLast", at == null ? null : at.last());
+        addFilter(jpql, parameters, "not exists (select 1 from ResourceVersionEntity later where later.type = v.type"
+                + " and later.resourceId = v.resourceId and later.version > v.version"
+                + " and later.lastUpdated <= :atFirst)", "atFirst", at == null ? null : at.first());
         addFilter(jpql, parameters, "v.pid < :beforePid", "beforePid", beforePid);
         TypedQuery<T> query = entityManager.createQuery(jpql.append(order).toString(), resultType);
         parameters.forEach(query::setParameter);

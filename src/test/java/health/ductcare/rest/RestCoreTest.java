@@ -93,6 +93,28 @@ class RestCoreTest {
     }
 
     @Test
+    void historyAtAPeriodListsEveryVersionCurrentDuringIt() throws InterruptedException {
+        String id = createPatient();
+        Thread.sleep(5);
+        String changed = given().get("/fhir/Patient/" + id).then().extract().asString()
+                .replace("Testmother", "Testmother-Renamed");
+        given().contentType(FHIR_JSON).body(changed).when().put("/fhir/Patient/" + id).then().statusCode(200);
+        String v2 = given().get("/fhir/Patient/" + id).then().extract().path("meta.lastUpdated");
+        String year = java.time.Instant.parse(v2).toString().substring(0, 4);
+
+        given().queryParam("_at", year).when().get("/fhir/Patient/" + id + "/_history").then().statusCode(200)
+                .body("total", equalTo(2)).body("entry.resource.meta.versionId", equalTo(java.util.List.of("2", "1")));
+        given().queryParam("_at", "2001-02").when().get("/fhir/Patient/" + id + "/_history").then().statusCode(200)
+                .body("total", equalTo(0));
+        given().queryParam("_at", Integer.parseInt(year) + 1).when().get("/fhir/Patient/" + id + "/_history")
+                .then().statusCode(200).body("total", equalTo(1))
+                .body("entry[0].resource.meta.versionId", equalTo("2"));
+        given().queryParam("_at", "2026-13-45").when().get("/fhir/Patient/" + id + "/_history").then()
+                .statusCode(400).body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].diagnostics", containsString("Invalid date"));
+    }
+
+    @Test
     void anInvalidIdIsA400NotAnUnknownEndpoint() {
         given().when().get("/fhir/Patient/bad_id").then().statusCode(400)
                 .body("issue[0].diagnostics", containsString("not a valid resource id"));
