@@ -59,6 +59,16 @@ class UnencodedQueryTest {
         }
     }
 
+    @Test
+    void aBrokenPercentEscapeInThePathIsA400WithAnOperationOutcome() {
+        for (String path : new String[] {"/fhir/Patient/a%zz", "/fhir/Patient/%", "/fhir/%4/x"}) {
+            Answer answer = send("GET", path, null);
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.body()).as(path).contains("\"resourceType\":\"OperationOutcome\"")
+                    .contains("could not be decoded");
+        }
+    }
+
     private static Answer send(String method, String target, String json) {
         URI base = URI.create(RestAssured.baseURI + ":" + RestAssured.port);
         byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
