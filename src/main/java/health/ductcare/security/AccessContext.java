@@ -29,6 +29,7 @@ public class AccessContext {
     private String clientId;
     private List<SmartScope> scopes = List.of();
     private String patientId;
+    private boolean withoutUser;
     private FhirRequest request;
 
     void unrestricted(FhirRequest request) {
@@ -37,8 +38,9 @@ public class AccessContext {
     }
 
     void authenticated(String subject, String clientId, List<SmartScope> scopes, String patientId,
-            FhirRequest request) {
+            boolean withoutUser, FhirRequest request) {
         this.enforced = true;
+        this.withoutUser = withoutUser;
         this.subject = subject == null ? "unknown" : subject;
         this.clientId = clientId;
         this.scopes = List.copyOf(scopes);
@@ -65,6 +67,11 @@ public class AccessContext {
 
     public List<SmartScope> scopes() {
         return scopes;
+    }
+
+    /** True for a token that acts for no user (a backend service with system/ scopes only). */
+    public boolean actsWithoutUser() {
+        return withoutUser;
     }
 
     /** The patient a patient/ token is bound to, or null. */

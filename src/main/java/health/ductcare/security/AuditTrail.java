@@ -21,7 +21,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.jboss.logging.Logger;
 
 /**
- * Records every FHIR interaction as an AuditEvent (who: token subject and client id; what: type/id; the
+ * Records every FHIR interaction as an AuditEvent (who: the user and client, or the application alone for a
+ * token that acts for no user; what: type/id; the
  * outcome) after its answer is known, in its own transaction on a small bounded background queue: the request
  * neither waits for it nor fails with it. AuditEvents carry ids and codes only, never resource bodies or names.
  */
@@ -59,9 +60,16 @@ public class AuditTrail {
         }
     }
 
+    /**
+     * Who asked: the token's subject and client, and whether the token acts for no user at all (a backend service
+     * with system/ scopes), in which case the client application itself is the requestor.
+     */
+    public record Requestor(String subject, String clientId, boolean application) {
+    }
+
     /** What one answered request was, for the trail. */
-    public record Entry(FhirRequest request, String subject, String clientId, String compartmentPatient,
-            String createdId, int status) {
+    public record Entry(FhirRequest request, Requestor requestor, String compartmentPatient, String createdId,
+            int status) {
     }
 
     public void record(Entry entry) {
@@ -127,17 +135,7 @@ public class AuditTrail {
         event.setOutcome(status < 400 ? AuditEvent.AuditEventOutcome._0
                 : status < 500 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8);
         event.setOutcomeDesc("HTTP " + status);
-        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
-        user.setWho(new Reference().setIdentifier(new Identifier().setSystem(SUBJECT_SYSTEM).setValue(entry.subject())));
-        user.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
-                "humanuser", "human user"));
-        if (entry.clientId() != null) {
-            AuditEvent.AuditEventAgentComponent client = event.addAgent().setRequestor(false);
-            client.setWho(new Reference().setIdentifier(new Identifier().setSystem(CLIENT_SYSTEM)
-                    .setValue(entry.clientId())));
-            client.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150",
-                    "Application"));
-        }
+        addAgents(event, entry.requestor());
         event.getSource().setObserver(new Reference().setDisplay("DuctCare FHIR server"))
                 .setSite("DuctCare");
         String id = request.id() != null ? request.id() : entry.createdId();
@@ -157,6 +155,44 @@ public class AuditTrail {
                     .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
         }
         return event;
+    }
+
+    /**
+     * A user's token: the human user requests, through the client application. A token that acts for no user: the
+     * application requests on its own (DICOM 110150), named by its client id, with the token subject as its
+     * alternative id when the two differ.
+     */
+    private static void addAgents(AuditEvent event, Requestor requestor) {
+        if (requestor.application()) {
+            AuditEvent.AuditEventAgentComponent application = event.addAgent().setRequestor(true);
+            application.getType().addCoding(applicationType());
+            if (requestor.clientId() != null) {
+                application.setWho(identifier(CLIENT_SYSTEM, requestor.clientId()));
+                if (requestor.subject() != null && !requestor.subject().equals(requestor.clientId())) {
+                    application.setAltId(requestor.subject());
+                }
+            } else {
+                application.setWho(identifier(SUBJECT_SYSTEM, requestor.subject()));
+            }
+            return;
+        }
+        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+        user.setWho(identifier(SUBJECT_SYSTEM, requestor.subject()));
+        user.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
+                "humanuser", "human user"));
+        if (requestor.clientId() != null) {
+            AuditEvent.AuditEventAgentComponent client = event.addAgent().setRequestor(false);
+            client.setWho(identifier(CLIENT_SYSTEM, requestor.clientId()));
+            client.getType().addCoding(applicationType());
+        }
+    }
+
+    private static Coding applicationType() {
+        return new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application");
+    }
+
+    private static Reference identifier(String system, String value) {
+        return new Reference().setIdentifier(new Identifier().setSystem(system).setValue(value));
     }
 
     private static String subtype(FhirRequest request) {

@@ -34,8 +34,10 @@ public class ResponseFilters {
                 : FhirRequest.of(request.getMethod(), fhirPath);
         String compartmentPatient = fhirRequest.type() != null && access.isEnforced()
                 && access.patientId() != null ? access.patientId() : null;
-        audit.record(new AuditTrail.Entry(fhirRequest, access.subject(), access.clientId(), compartmentPatient,
-                createdId(response), response.getStatus()));
+        AuditTrail.Requestor requestor = new AuditTrail.Requestor(access.subject(), access.clientId(),
+                access.actsWithoutUser());
+        audit.record(new AuditTrail.Entry(fhirRequest, requestor, compartmentPatient, createdId(response),
+                response.getStatus()));
     }
 
     private static String createdId(ContainerResponseContext response) {

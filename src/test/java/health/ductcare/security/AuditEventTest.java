@@ -67,6 +67,25 @@ class AuditEventTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aSystemTokenIsAuditedAsTheRequestingApplicationNotAsAPerson() throws Exception {
+        String id = SecurityFixtures.patient("Machinewritten");
+
+        Map<String, Object> create = find(recentAuditEvents(), "Patient/" + id, "create");
+        List<Map<String, Object>> agents = (List<Map<String, Object>>) create.get("agent");
+        assertThat(agents).hasSize(1);
+        Map<String, Object> application = agents.get(0);
+        assertThat(application.get("requestor")).isEqualTo(true);
+        List<Map<String, Object>> types = (List<Map<String, Object>>) ((Map<String, Object>) application.get("type"))
+                .get("coding");
+        assertThat(types).extracting(c -> c.get("code")).containsExactly("110150");
+        assertThat(((Map<String, Object>) ((Map<String, Object>) application.get("who")).get("identifier")).get("value"))
+                .isEqualTo("test-portal");
+        assertThat(application.get("altId")).isEqualTo("backend-service");
+        assertThat(create.toString()).doesNotContain("humanuser");
+    }
+
+    @Test
     void refusalsAreAuditedAsFailures() throws Exception {
         String id = SecurityFixtures.patient("Refused");
         as(Tokens.user("user/Condition.rs")).get("/fhir/Patient/" + id).then().statusCode(403);
