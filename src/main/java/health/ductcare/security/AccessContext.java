@@ -31,6 +31,7 @@ public class AccessContext {
     private String patientId;
     private boolean withoutUser;
     private FhirRequest request;
+    private AuditTrail.BundleAccess bundleAccess;
 
     void unrestricted(FhirRequest request) {
         this.enforced = false;
@@ -77,6 +78,15 @@ public class AccessContext {
     /** The patient a patient/ token is bound to, or null. */
     public String patientId() {
         return patientId;
+    }
+
+    void bundleAccess(AuditTrail.BundleAccess access) {
+        this.bundleAccess = access;
+    }
+
+    /** What the transaction or batch of this request did, entry by entry (null when it posted none). */
+    public AuditTrail.BundleAccess bundleAccess() {
+        return bundleAccess;
     }
 
     /** The interaction this request was recognised as (null outside /fhir). */

@@ -16,7 +16,8 @@ class AuditTrailAgentsTest {
     private static final FhirRequest READ = FhirRequest.of("GET", "Patient/p1");
 
     private static AuditEvent event(AuditTrail.Requestor requestor) {
-        return AuditTrail.toAuditEvent(new AuditTrail.Entry(READ, requestor, null, null, 200), "req-1", new Date(0));
+        return AuditTrail.toAuditEvents(new AuditTrail.Entry(READ, requestor, null, null, null, 200, null), "req-1",
+                new Date(0)).get(0);
     }
 
     @Test
