@@ -58,11 +58,14 @@ final class EligibilityPolicy {
             return notEligible(NoteCode.NOT_A_TRIGGER, "No code of the diagnosis (" + Texts.describe(dx.codes())
                     + ") is in the protocol's trigger set (" + codes.trigger().name() + ").");
         }
-        Optional<String> keyword = Texts.firstKeywordIn(dx.text(), codes.corroboratingKeywords());
+        Optional<String> keyword = KeywordMentions.firstAffirmed(dx.text(), codes.corroboratingKeywords());
         if (keyword.isEmpty()) {
+            List<KeywordMentions.Mention> mentions = KeywordMentions.in(dx.text(), codes.corroboratingKeywords());
+            String negated = mentions.isEmpty() ? "" : " (the text mentions \"" + mentions.get(0).keyword()
+                    + "\" only negated or ruled out)";
             return notEligible(NoteCode.AMBIGUOUS_UNCORROBORATED, "Code " + Texts.describe(ambiguous)
                     + " covers blocked ducts and engorgement alike; no SNOMED trigger code or text such as "
-                    + codes.corroboratingKeywords() + " confirms a blocked duct.");
+                    + codes.corroboratingKeywords() + " confirms a blocked duct" + negated + ".");
         }
         notes.add(PlanNote.info(NoteCode.AMBIGUOUS_CORROBORATED, "Code " + Texts.describe(ambiguous)
                 + " taken as a blocked duct because the diagnosis text mentions \"" + keyword.get() + "\"."));
