@@ -20,7 +20,8 @@ public final class CarePlanEngine {
     public static PlanDecision plan(PlanInput input, Protocol protocol, Instant now) {
         PlanNote protocolNote = PlanNote.info(NoteCode.PROTOCOL, "Protocol " + protocol.title() + " ("
                 + protocol.variant() + "), " + protocol.canonical() + ".");
-        EligibilityPolicy.Result eligibility = EligibilityPolicy.assess(input.diagnosis(), protocol.codes());
+        EligibilityPolicy.Result eligibility = EligibilityPolicy.assess(input.diagnosis(), input.otherDiagnoses(),
+                protocol.codes());
         if (!eligibility.eligible()) {
             return withNote(eligibility.rejection(), protocolNote);
         }

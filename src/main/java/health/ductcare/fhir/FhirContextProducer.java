@@ -16,6 +16,9 @@ public class FhirContextProducer {
         // Unknown elements are reported by the validator with their path; the parser must neither fail
         // nor log the values it skips (they may be patient data).
         context.setParserErrorHandler(new LenientErrorHandler(false).disableAllErrors());
+        // HAPI drops the version of every reference it encodes; an AuditEvent names the very version it read or
+        // wrote (R4: "the reference should be version specific").
+        context.getParserOptions().setDontStripVersionsFromReferencesAtPaths("AuditEvent.entity.what");
         return context;
     }
 

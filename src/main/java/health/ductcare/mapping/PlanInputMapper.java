@@ -46,10 +46,24 @@ public final class PlanInputMapper {
     public static PlanInput toPlanInput(Condition condition, List<MedicationRequest> medicationRequests,
                                         Function<String, Medication> medicationResolver,
                                         List<Observation> observations, Instant receivedAt, CarePlan existing) {
+        return toPlanInput(condition, List.of(), medicationRequests, medicationResolver, observations, receivedAt,
+                existing);
+    }
+
+    /**
+     * @param otherConditions the patient's other Conditions (the one planned may be among them; it is left out)
+     */
+    public static PlanInput toPlanInput(Condition condition, List<Condition> otherConditions,
+                                        List<MedicationRequest> medicationRequests,
+                                        Function<String, Medication> medicationResolver,
+                                        List<Observation> observations, Instant receivedAt, CarePlan existing) {
+        String planned = reference(condition);
         return new PlanInput(diagnosis(condition, receivedAt),
                 medicationRequests.stream().map(mr -> medication(mr, medicationResolver)).toList(),
                 observations.stream().map(PlanInputMapper::temperature).toList(),
-                priorActivities(existing));
+                priorActivities(existing),
+                otherConditions.stream().filter(other -> planned == null || !planned.equals(reference(other)))
+                        .map(other -> diagnosis(other, null)).toList());
     }
 
     public static DiagnosisInput diagnosis(Condition condition, Instant receivedAt) {

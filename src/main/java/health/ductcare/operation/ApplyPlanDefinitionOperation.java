@@ -101,7 +101,7 @@ public class ApplyPlanDefinitionOperation {
             Instant received = resources.firstVersionTime("Condition", conditionId).orElse(now);
             CarePlan existing = resources.find("CarePlan", CarePlanService.carePlanIdFor(conditionId))
                     .map(stored -> (CarePlan) context.newJsonParser().parseResource(stored.json())).orElse(null);
-            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol.protocol(), condition,
+            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol.protocol(), condition, conditions,
                     new Reference(patient), medicationRequests, reference -> medication(given, reference),
                     observations, received, existing, now);
             explanations.addAll(planned.decision().notes());

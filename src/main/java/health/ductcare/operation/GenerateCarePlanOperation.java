@@ -167,7 +167,8 @@ public class GenerateCarePlanOperation {
         Condition condition = singleCondition(inputs);
         Instant now = clock.instant();
         String subject = condition.getSubject().getReference();
-        CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocols.active().protocol(), condition,
+        // $generate plans the one Condition it is given; the patient's other diagnoses are not among its inputs.
+        CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocols.active().protocol(), condition, List.of(),
                 new Reference(subject), ofSubject(inputs.medicationRequests(), subject, MedicationRequest::getSubject),
                 inputs::medication, ofSubject(inputs.observations(), subject, Observation::getSubject), now, null, now);
         CarePlan plan = planned.carePlan().orElseThrow(() -> PlanOutcomes.noPlan(

@@ -29,7 +29,9 @@ public class AccessContext {
     private String clientId;
     private List<SmartScope> scopes = List.of();
     private String patientId;
+    private boolean withoutUser;
     private FhirRequest request;
+    private AuditTrail.BundleAccess bundleAccess;
 
     void unrestricted(FhirRequest request) {
         this.enforced = false;
@@ -37,8 +39,9 @@ public class AccessContext {
     }
 
     void authenticated(String subject, String clientId, List<SmartScope> scopes, String patientId,
-            FhirRequest request) {
+            boolean withoutUser, FhirRequest request) {
         this.enforced = true;
+        this.withoutUser = withoutUser;
         this.subject = subject == null ? "unknown" : subject;
         this.clientId = clientId;
         this.scopes = List.copyOf(scopes);
@@ -67,9 +70,23 @@ public class AccessContext {
         return scopes;
     }
 
+    /** True for a token that acts for no user (a backend service with system/ scopes only). */
+    public boolean actsWithoutUser() {
+        return withoutUser;
+    }
+
     /** The patient a patient/ token is bound to, or null. */
     public String patientId() {
         return patientId;
+    }
+
+    void bundleAccess(AuditTrail.BundleAccess access) {
+        this.bundleAccess = access;
+    }
+
+    /** What the transaction or batch of this request did, entry by entry (null when it posted none). */
+    public AuditTrail.BundleAccess bundleAccess() {
+        return bundleAccess;
     }
 
     /** The interaction this request was recognised as (null outside /fhir). */

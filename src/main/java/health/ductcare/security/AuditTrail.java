@@ -21,7 +21,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.jboss.logging.Logger;
 
 /**
- * Records every FHIR interaction as an AuditEvent (who: token subject and client id; what: type/id; the
+ * Records every FHIR interaction as an AuditEvent (who: the user and client, or the application alone for a
+ * token that acts for no user; what: the resource and version, or one event per entry of a transaction; the
  * outcome) after its answer is known, in its own transaction on a small bounded background queue: the request
  * neither waits for it nor fails with it. AuditEvents carry ids and codes only, never resource bodies or names.
  */
@@ -59,9 +60,26 @@ public class AuditTrail {
         }
     }
 
-    /** What one answered request was, for the trail. */
-    public record Entry(FhirRequest request, String subject, String clientId, String compartmentPatient,
-            String createdId, int status) {
+    /**
+     * Who asked: the token's subject and client, and whether the token acts for no user at all (a backend service
+     * with system/ scopes), in which case the client application itself is the requestor.
+     */
+    public record Requestor(String subject, String clientId, boolean application) {
+    }
+
+    /** A transaction or batch: its kind ({@code transaction} or {@code batch}) and what each entry did. */
+    public record BundleAccess(String kind, List<BundleEntryAccess> entries) {
+        public BundleAccess {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * What one answered request was, for the trail: {@code version} is the version a single-resource interaction
+     * wrote or returned (null when unknown), {@code bundle} what a transaction or batch did (null otherwise).
+     */
+    public record Entry(FhirRequest request, Requestor requestor, String compartmentPatient, String createdId,
+            Integer version, int status, BundleAccess bundle) {
     }
 
     public void record(Entry entry) {
@@ -70,10 +88,12 @@ public class AuditTrail {
         }
         String requestId = RequestIds.of(currentRequest.getCurrent());
         Date recorded = Date.from(clock.instant());
-        if (!queue.offer(toAuditEvent(entry, requestId, recorded))) {
-            // A full queue means the database cannot keep up: the request must still be served.
-            if (dropped.incrementAndGet() % 1000 == 1) {
-                LOG.warnf("Audit queue full: %d AuditEvents dropped so far", dropped.get());
+        for (AuditEvent event : toAuditEvents(entry, requestId, recorded)) {
+            if (!queue.offer(event)) {
+                // A full queue means the database cannot keep up: the request must still be served.
+                if (dropped.incrementAndGet() % 1000 == 1) {
+                    LOG.warnf("Audit queue full: %d AuditEvents dropped so far", dropped.get());
+                }
             }
         }
     }
@@ -115,58 +135,130 @@ public class AuditTrail {
         }
     }
 
-    static AuditEvent toAuditEvent(Entry entry, String requestId, Date recorded) {
+    /**
+     * One AuditEvent per request, except for a transaction or batch whose entries ran: one per entry then, each
+     * with the entry's own interaction, action, outcome and resource (IHE BALP's RESTful patterns record one
+     * action on one data entity per event), and the Bundle's kind as a second subtype. A Bundle refused as a
+     * whole, or a transaction rolled back, touched nothing: one failure event of its kind records the attempt.
+     */
+    static List<AuditEvent> toAuditEvents(Entry entry, String requestId, Date recorded) {
         FhirRequest request = entry.request();
+        BundleAccess bundle = request.interaction() == Interaction.TRANSACTION ? entry.bundle() : null;
+        if (bundle != null && !bundle.entries().isEmpty()) {
+            List<AuditEvent> events = new ArrayList<>(bundle.entries().size());
+            for (BundleEntryAccess access : bundle.entries()) {
+                AuditEvent event = newEvent(entry.requestor(), access.interaction(), access.status(), recorded,
+                        subtype(access.interaction(), access.type()), bundle.kind());
+                addData(event, access.type(), access.id(), access.version(), null, requestId);
+                addCompartment(event, entry.compartmentPatient());
+                events.add(event);
+            }
+            return events;
+        }
+        String subtype = bundle != null ? bundle.kind() : subtype(request.interaction(), request.type());
+        AuditEvent event = newEvent(entry.requestor(), request.interaction(), entry.status(), recorded, subtype);
+        String id = request.id() != null ? request.id() : entry.createdId();
+        addData(event, request.type(), id, entry.version(), request.operation(), requestId);
+        addCompartment(event, entry.compartmentPatient());
+        return List.of(event);
+    }
+
+    private static AuditEvent newEvent(Requestor requestor, Interaction interaction, int status, Date recorded,
+            String... subtypes) {
         AuditEvent event = new AuditEvent();
         event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
                 "RESTful Operation"));
-        event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", subtype(request), null));
-        event.setAction(AuditEvent.AuditEventAction.fromCode(request.interaction().auditAction()));
+        for (String subtype : subtypes) {
+            event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", subtype, null));
+        }
+        event.setAction(AuditEvent.AuditEventAction.fromCode(interaction.auditAction()));
         event.setRecorded(recorded);
-        int status = entry.status();
         event.setOutcome(status < 400 ? AuditEvent.AuditEventOutcome._0
                 : status < 500 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8);
         event.setOutcomeDesc("HTTP " + status);
-        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
-        user.setWho(new Reference().setIdentifier(new Identifier().setSystem(SUBJECT_SYSTEM).setValue(entry.subject())));
-        user.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
-                "humanuser", "human user"));
-        if (entry.clientId() != null) {
-            AuditEvent.AuditEventAgentComponent client = event.addAgent().setRequestor(false);
-            client.setWho(new Reference().setIdentifier(new Identifier().setSystem(CLIENT_SYSTEM)
-                    .setValue(entry.clientId())));
-            client.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150",
-                    "Application"));
-        }
+        addAgents(event, requestor);
         event.getSource().setObserver(new Reference().setDisplay("DuctCare FHIR server"))
                 .setSite("DuctCare");
-        String id = request.id() != null ? request.id() : entry.createdId();
-        String what = request.type() == null ? null : id == null ? request.type() : request.type() + "/" + id;
-        AuditEvent.AuditEventEntityComponent entity = event.addEntity();
-        if (what != null) {
-            entity.setWhat(new Reference(what));
-        }
-        entity.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"));
-        if (request.operation() != null) {
-            entity.setName(request.operation());
-        }
-        entity.addDetail().setType("X-Request-ID").setValue(new org.hl7.fhir.r4.model.StringType(requestId));
-        if (entry.compartmentPatient() != null) {
-            event.addEntity().setWhat(new Reference("Patient/" + entry.compartmentPatient()))
-                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
-        }
         return event;
     }
 
-    private static String subtype(FhirRequest request) {
-        return switch (request.interaction()) {
+    /**
+     * The data entity: the resource as {@code Type/id/_history/version} when the version is known (R4 asks for a
+     * version-specific reference: the very content read or written), {@code Type/id} when it is not, the type
+     * alone for a search; a resource instance plays the BALP role "Domain Resource". It also carries the request
+     * id, which ties together the events of one request.
+     */
+    private static void addData(AuditEvent event, String type, String id, Integer version, String operation,
+            String requestId) {
+        AuditEvent.AuditEventEntityComponent entity = event.addEntity();
+        if (type != null) {
+            String what = id == null ? type : version == null ? type + "/" + id : type + "/" + id + "/_history/" + version;
+            entity.setWhat(new Reference(what));
+        }
+        entity.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"));
+        if (type != null && id != null) {
+            entity.setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "4", "Domain Resource"));
+        }
+        if (operation != null) {
+            entity.setName(operation);
+        }
+        entity.addDetail().setType("X-Request-ID").setValue(new org.hl7.fhir.r4.model.StringType(requestId));
+    }
+
+    private static void addCompartment(AuditEvent event, String compartmentPatient) {
+        if (compartmentPatient != null) {
+            event.addEntity().setWhat(new Reference("Patient/" + compartmentPatient))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+        }
+    }
+
+    /**
+     * A user's token: the human user requests, through the client application. A token that acts for no user: the
+     * application requests on its own (DICOM 110150), named by its client id, with the token subject as its
+     * alternative id when the two differ.
+     */
+    private static void addAgents(AuditEvent event, Requestor requestor) {
+        if (requestor.application()) {
+            AuditEvent.AuditEventAgentComponent application = event.addAgent().setRequestor(true);
+            application.getType().addCoding(applicationType());
+            if (requestor.clientId() != null) {
+                application.setWho(identifier(CLIENT_SYSTEM, requestor.clientId()));
+                if (requestor.subject() != null && !requestor.subject().equals(requestor.clientId())) {
+                    application.setAltId(requestor.subject());
+                }
+            } else {
+                application.setWho(identifier(SUBJECT_SYSTEM, requestor.subject()));
+            }
+            return;
+        }
+        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+        user.setWho(identifier(SUBJECT_SYSTEM, requestor.subject()));
+        user.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
+                "humanuser", "human user"));
+        if (requestor.clientId() != null) {
+            AuditEvent.AuditEventAgentComponent client = event.addAgent().setRequestor(false);
+            client.setWho(identifier(CLIENT_SYSTEM, requestor.clientId()));
+            client.getType().addCoding(applicationType());
+        }
+    }
+
+    private static Coding applicationType() {
+        return new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application");
+    }
+
+    private static Reference identifier(String system, String value) {
+        return new Reference().setIdentifier(new Identifier().setSystem(system).setValue(value));
+    }
+
+    private static String subtype(Interaction interaction, String type) {
+        return switch (interaction) {
             case READ -> "read";
             case VREAD -> "vread";
             case HISTORY_INSTANCE -> "history-instance";
             case HISTORY_TYPE -> "history-type";
             case HISTORY_SYSTEM -> "history-system";
-            case SEARCH -> request.type() == null ? "search-system" : "search-type";
+            case SEARCH -> type == null ? "search-system" : "search-type";
             case CREATE -> "create";
             case UPDATE -> "update";
             case PATCH -> "patch";

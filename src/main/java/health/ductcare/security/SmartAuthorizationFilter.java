@@ -67,10 +67,20 @@ public class SmartAuthorizationFilter {
             throw new ForbiddenOperationException("The token has patient/ scopes but no patient claim");
         }
         String clientId = Optional.ofNullable(stringClaim(token, "client_id")).orElse(stringClaim(token, "azp"));
-        access.authenticated(token.getSubject(), clientId, scopes, patient, fhirRequest);
+        access.authenticated(token.getSubject(), clientId, scopes, patient,
+                actsWithoutUser(scopes, patient, stringClaim(token, "fhirUser")), fhirRequest);
         if (fhirRequest != null) {
             policy.checkInteraction(fhirRequest.interaction(), fhirRequest.type());
         }
+    }
+
+    /**
+     * A SMART Backend Services token (client credentials) carries system/ scopes and no user: no patient and no
+     * fhirUser claim, and no user/ or patient/ scope that would only make sense with a person behind it.
+     */
+    static boolean actsWithoutUser(List<SmartScope> scopes, String patient, String fhirUser) {
+        return patient == null && fhirUser == null && !scopes.isEmpty()
+                && scopes.stream().allMatch(scope -> scope.context() == SmartScope.Context.SYSTEM);
     }
 
     private JsonWebToken verify(String authorization) {

@@ -1,6 +1,8 @@
 package health.ductcare.service;
 
 import health.ductcare.security.AccessPolicy;
+import health.ductcare.security.BundleAuditLog;
+import health.ductcare.security.BundleEntryAccess;
 import health.ductcare.security.Interaction;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -88,12 +90,13 @@ public class BundleService {
     private final ResourceTypes types;
     private final ReferenceResolver references;
     private final AccessPolicy access;
+    private final BundleAuditLog auditLog;
     private final Clock clock;
 
     public BundleService(FhirContext context, IncomingResources incoming, FhirValidation validation,
             ResourceService resources, ConditionalService conditional, PatchService patches, SearchService search,
             CallerCriteria criteria, ResourceTypes types, ReferenceResolver references, Clock clock,
-            AccessPolicy access) {
+            AccessPolicy access, BundleAuditLog auditLog) {
         this.context = context;
         this.incoming = incoming;
         this.validation = validation;
@@ -105,6 +108,7 @@ public class BundleService {
         this.types = types;
         this.references = references;
         this.access = access;
+        this.auditLog = auditLog;
         this.clock = clock;
     }
 
@@ -119,14 +123,54 @@ public class BundleService {
             throw new InvalidRequestException("POST to the base URL takes a Bundle of type transaction or batch, not "
                     + (type == null || type == BundleType.NULL ? "one without a type" : type.toCode()));
         }
+        auditLog.record(type.toCode(), List.of());
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             entries.add(new Entry(i, bundle.getEntry().get(i), options.baseUrl()));
         }
         ValidationResult validated = validation.validate(parsed.text());
-        return type == BundleType.TRANSACTION
+        Bundle response = type == BundleType.TRANSACTION
                 ? transaction(entries, validated, options)
                 : batch(entries, validated, options);
+        auditLog.record(type.toCode(), accessed(entries));
+        return response;
+    }
+
+    /**
+     * What each entry did, for the audit trail: the resource version it wrote or read, or, when it failed, what
+     * it asked for. An entry whose request could not be understood named nothing and is left out.
+     */
+    private static List<BundleEntryAccess> accessed(List<Entry> entries) {
+        List<BundleEntryAccess> accessed = new ArrayList<>();
+        for (Entry entry : entries) {
+            EntryRequest request = entry.request;
+            if (request == null) {
+                continue;
+            }
+            Interaction interaction = interactionOf(request);
+            if (entry.failure != null) {
+                accessed.add(new BundleEntryAccess(interaction, request.type(), request.id(), null,
+                        entry.failure.getStatusCode()));
+            } else if (entry.outcome != null) {
+                StoredResource stored = entry.outcome.stored();
+                int status = Integer.parseInt(entry.outcome.response().getStatus().substring(0, 3));
+                accessed.add(stored == null
+                        ? new BundleEntryAccess(interaction, request.type(), request.id(), null, status)
+                        : new BundleEntryAccess(interaction, stored.type(), stored.id(), stored.version(), status));
+            }
+        }
+        return accessed;
+    }
+
+    private static Interaction interactionOf(EntryRequest request) {
+        return switch (request.method()) {
+            case POST -> Interaction.CREATE;
+            case PUT -> Interaction.UPDATE;
+            case PATCH -> Interaction.PATCH;
+            case DELETE -> Interaction.DELETE;
+            default -> request.isSearch() ? Interaction.SEARCH
+                    : request.version() != null ? Interaction.VREAD : Interaction.READ;
+        };
     }
 
     // ---------------------------------------------------------------- transaction

@@ -45,11 +45,14 @@ public final class CarePlanPlanner {
     public record Planned(PlanDecision decision, Optional<CarePlan> carePlan) {
     }
 
-    public static Planned plan(Protocol protocol, Condition condition, Reference patient,
-            List<MedicationRequest> medicationRequests, Function<String, Medication> medications,
+    /**
+     * @param otherConditions the patient's other Conditions, for the diagnoses that stop therapy (an abscess)
+     */
+    public static Planned plan(Protocol protocol, Condition condition, List<Condition> otherConditions,
+            Reference patient, List<MedicationRequest> medicationRequests, Function<String, Medication> medications,
             List<Observation> observations, Instant receivedAt, CarePlan existing, Instant now) {
-        PlanInput input = PlanInputMapper.toPlanInput(condition, medicationRequests, medications, observations,
-                receivedAt, existing);
+        PlanInput input = PlanInputMapper.toPlanInput(condition, otherConditions, medicationRequests, medications,
+                observations, receivedAt, existing);
         PlanDecision decision = CarePlanEngine.plan(input, protocol, now);
         CarePlanContext context = CarePlanContext.of(protocol, patient,
                 new Reference(condition.getIdElement().toUnqualifiedVersionless().getValue()), now)

@@ -36,7 +36,8 @@ import org.hl7.fhir.r4.model.Reference;
 
 /**
  * Plans follow the data: every write of a Condition, MedicationRequest or Observation recomputes the affected
- * CarePlans of that patient inside the same transaction. One CarePlan per Condition, with an id derived from
+ * CarePlans of that patient inside the same transaction (a Condition its own plan, or, when it is or was an
+ * abscess, every plan of the patient). One CarePlan per Condition, with an id derived from
  * the Condition's, updated as a new version only when its content changes.
  */
 @ApplicationScoped
@@ -92,13 +93,35 @@ public class CarePlanService implements ResourceChangeListener {
         }
     }
 
+    /**
+     * A Condition's own plan follows it. A Condition that is or was an abscess also re-plans every other
+     * Condition of the patient: an active abscess stops their therapy, and one resolved, refuted or deleted lets it
+     * go on.
+     */
     private void onConditionChange(ResourceChange change) {
+        Optional<Condition> previous = change.kind() == ResourceChange.Kind.CREATE ? Optional.empty()
+                : resources.previousVersion(change.stored())
+                        .filter(stored -> !stored.deleted())
+                        .map(stored -> context.newJsonParser().parseResource(Condition.class, stored.json()));
         if (change.kind() == ResourceChange.Kind.DELETE) {
             revokeForDeletedCondition(change.stored());
+            previous.filter(this::isAbscess).flatMap(abscess -> patientOf(abscess.getSubject()))
+                    .ifPresent(patient -> replanPatient(patient, null));
             return;
         }
         Condition condition = (Condition) change.resource();
-        patientOf(condition.getSubject()).ifPresent(patient -> replanPatient(patient, condition));
+        boolean abscessChanged = isAbscess(condition) || previous.filter(this::isAbscess).isPresent();
+        patientOf(condition.getSubject()).ifPresent(patient -> replanPatient(patient, abscessChanged ? null : condition));
+        if (abscessChanged) {
+            previous.flatMap(before -> patientOf(before.getSubject()))
+                    .filter(patientBefore -> !patientBefore.equals(patientOf(condition.getSubject()).orElse(null)))
+                    .ifPresent(patientBefore -> replanPatient(patientBefore, null));
+        }
+    }
+
+    private boolean isAbscess(Condition condition) {
+        return protocols.active().protocol().codes().abscess()
+                .matchesAny(PlanInputMapper.diagnosis(condition, null).codes());
     }
 
     /**
@@ -127,19 +150,23 @@ public class CarePlanService implements ResourceChangeListener {
             if (inputs == null) {
                 locks.lock(patientReference);
                 inputs = new PatientInputs(
+                        only == null ? conditions : parseAll(search.match("Condition", bySubject, MAX_INPUTS), Condition.class),
                         parseAll(search.match("MedicationRequest", bySubject, MAX_INPUTS), MedicationRequest.class),
                         parseAll(search.match("Observation", bySubject, MAX_INPUTS), Observation.class));
             }
             // Decide against the plan as it is after the lock wait, not as it was read before it.
             storedPlan = resources.findForUpdate("CarePlan", carePlanId);
             CarePlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
-            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, new Reference(patientReference),
+            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, inputs.conditions(),
+                    new Reference(patientReference),
                     inputs.medicationRequests(), this::storedMedication, inputs.observations(), received, existing, now);
             planned.carePlan().ifPresent(plan -> store(carePlanId, plan, existing));
         }
     }
 
-    private record PatientInputs(List<MedicationRequest> medicationRequests, List<Observation> observations) {
+    /** The patient's Conditions (for the ones that stop therapy), antibiotics and temperatures. */
+    private record PatientInputs(List<Condition> conditions, List<MedicationRequest> medicationRequests,
+            List<Observation> observations) {
     }
 
     /**

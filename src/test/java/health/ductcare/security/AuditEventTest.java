@@ -37,10 +37,42 @@ class AuditEventTest {
                     List<Map<String, Object>> entities = (List<Map<String, Object>>) e.get("entity");
                     List<Map<String, Object>> subtypes = (List<Map<String, Object>>) e.get("subtype");
                     return entities != null && entities.stream()
-                            .anyMatch(x -> x.get("what") != null && what.equals(((Map<String, Object>) x.get("what")).get("reference")))
+                            .anyMatch(x -> x.get("what") != null && names(what, (String) ((Map<String, Object>) x.get("what")).get("reference")))
                             && subtypes != null && subtype.equals(subtypes.get(0).get("code"));
                 })
                 .findFirst().orElseThrow(() -> new AssertionError("No AuditEvent for " + subtype + " " + what));
+    }
+
+    /** {@code Patient/1} names {@code Patient/1} and any of its versions, {@code Patient/1/_history/n}. */
+    private static boolean names(String what, String reference) {
+        return what.equals(reference) || reference != null && reference.startsWith(what + "/_history/");
+    }
+
+    /** The AuditEvents of one request, told by the X-Request-ID every one of them records. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> ofRequest(List<Map<String, Object>> events, String requestId) {
+        return events.stream().filter(e -> ((List<Map<String, Object>>) e.get("entity")).stream()
+                .flatMap(entity -> ((List<Map<String, Object>>) entity.getOrDefault("detail", List.of())).stream())
+                .anyMatch(detail -> requestId.equals(detail.get("valueString"))))
+                .toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> dataEntity(Map<String, Object> event) {
+        return ((List<Map<String, Object>>) event.get("entity")).stream()
+                .filter(entity -> "2".equals(((Map<String, Object>) entity.get("type")).get("code")))
+                .findFirst().orElseThrow(() -> new AssertionError("No data entity in " + event));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String whatOf(Map<String, Object> event) {
+        Map<String, Object> what = (Map<String, Object>) dataEntity(event).get("what");
+        return what == null ? null : (String) what.get("reference");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> subtypesOf(Map<String, Object> event) {
+        return ((List<Map<String, Object>>) event.get("subtype")).stream().map(c -> c.get("code")).toList();
     }
 
     @Test
@@ -64,6 +96,79 @@ class AuditEventTest {
         // Ids and codes only: the name stored in the Patient never reaches the trail.
         String trail = as(Tokens.system("system/AuditEvent.rs")).get("/fhir/AuditEvent/_history?_count=300").asString();
         assertThat(trail).doesNotContain(family);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSystemTokenIsAuditedAsTheRequestingApplicationNotAsAPerson() throws Exception {
+        String id = SecurityFixtures.patient("Machinewritten");
+
+        Map<String, Object> create = find(recentAuditEvents(), "Patient/" + id, "create");
+        List<Map<String, Object>> agents = (List<Map<String, Object>>) create.get("agent");
+        assertThat(agents).hasSize(1);
+        Map<String, Object> application = agents.get(0);
+        assertThat(application.get("requestor")).isEqualTo(true);
+        List<Map<String, Object>> types = (List<Map<String, Object>>) ((Map<String, Object>) application.get("type"))
+                .get("coding");
+        assertThat(types).extracting(c -> c.get("code")).containsExactly("110150");
+        assertThat(((Map<String, Object>) ((Map<String, Object>) application.get("who")).get("identifier")).get("value"))
+                .isEqualTo("test-portal");
+        assertThat(application.get("altId")).isEqualTo("backend-service");
+        assertThat(create.toString()).doesNotContain("humanuser");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTransactionIsAuditedOncePerEntryNamingTheVersionEachEntryWrote() throws Exception {
+        String requestId = "tx-" + UUID.randomUUID();
+        String transaction = """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                 {"fullUrl":"urn:uuid:8f2b7c1e-0000-4000-8000-000000000001","resource":%s,
+                  "request":{"method":"POST","url":"Patient"}},
+                 {"resource":%s,"request":{"method":"POST","url":"Condition"}}]}"""
+                .formatted(SecurityFixtures.patientJson(null, "Transacted"),
+                        SecurityFixtures.conditionJson(null, "urn:uuid:8f2b7c1e-0000-4000-8000-000000000001", "x")
+                                .replace("Patient/urn:uuid:", "urn:uuid:"));
+        List<String> locations = SecurityFixtures.admin().contentType(FHIR_JSON).header("X-Request-ID", requestId)
+                .body(transaction).post("/fhir").then().statusCode(200).extract().path("entry.response.location");
+
+        List<Map<String, Object>> events = ofRequest(recentAuditEvents(), requestId);
+        assertThat(events).extracting(AuditEventTest::whatOf).containsExactlyInAnyOrderElementsOf(locations);
+        assertThat(locations).allMatch(location -> location.matches("(Patient|Condition)/[^/]+/_history/1"));
+        for (Map<String, Object> event : events) {
+            assertThat(subtypesOf(event)).containsExactly("create", "transaction");
+            assertThat(event.get("action")).isEqualTo("C");
+            assertThat(event.get("outcome")).isEqualTo("0");
+            Map<String, Object> role = (Map<String, Object>) dataEntity(event).get("role");
+            assertThat(role.get("system")).isEqualTo("http://terminology.hl7.org/CodeSystem/object-role");
+            assertThat(role.get("code")).isEqualTo("4");
+        }
+        // References only: what the resources say stays out of the trail.
+        assertThat(events.toString()).doesNotContain("Transacted");
+    }
+
+    @Test
+    void aBatchIsAuditedOncePerEntryWithEachEntrysOwnOutcome() throws Exception {
+        String requestId = "batch-" + UUID.randomUUID();
+        String batch = """
+                {"resourceType":"Bundle","type":"batch","entry":[
+                 {"resource":%s,"request":{"method":"POST","url":"Patient"}},
+                 {"request":{"method":"GET","url":"Patient/no-such-patient"}}]}"""
+                .formatted(SecurityFixtures.patientJson(null, "Batched"));
+        String created = SecurityFixtures.admin().contentType(FHIR_JSON).header("X-Request-ID", requestId)
+                .body(batch).post("/fhir").then().statusCode(200).extract().path("entry[0].response.location");
+
+        List<Map<String, Object>> events = ofRequest(recentAuditEvents(), requestId);
+        assertThat(events).hasSize(2);
+        Map<String, Object> create = events.stream().filter(e -> created.equals(whatOf(e))).findFirst().orElseThrow();
+        assertThat(subtypesOf(create)).containsExactly("create", "batch");
+        assertThat(create.get("outcome")).isEqualTo("0");
+        Map<String, Object> read = events.stream().filter(e -> "Patient/no-such-patient".equals(whatOf(e)))
+                .findFirst().orElseThrow();
+        assertThat(subtypesOf(read)).containsExactly("read", "batch");
+        assertThat(read.get("action")).isEqualTo("R");
+        assertThat(read.get("outcome")).isEqualTo("4");
+        assertThat(read.get("outcomeDesc")).isEqualTo("HTTP 404");
     }
 
     @Test
