@@ -11,13 +11,17 @@ import static org.hamcrest.Matchers.nullValue;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import health.ductcare.fhir.FhirValidation;
+import health.ductcare.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,12 +32,27 @@ import org.junit.jupiter.api.Test;
 class CarePlanFlowTest {
 
     private static final String FHIR_JSON = "application/fhir+json";
+    /** When the tests' data is planned: the diagnoses are recorded at this instant. */
+    static final Instant PLANNED_AT = Instant.parse("2025-03-03T10:00:00Z");
 
     @Inject
     FhirValidation validation;
 
     @Inject
     FhirContext context;
+
+    @Inject
+    TestClock clock;
+
+    @BeforeEach
+    void planAtTheDiagnosisTime() {
+        clock.setNow(PLANNED_AT);
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     static String newPatient() {
         return given().contentType(FHIR_JSON)

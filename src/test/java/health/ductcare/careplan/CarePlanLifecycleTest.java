@@ -11,14 +11,19 @@ import static org.hamcrest.Matchers.equalTo;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.ductcare.mapping.CarePlanMapper;
+import health.ductcare.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import org.hl7.fhir.r4.model.CarePlan;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Plans follow their inputs through edits, cancellations, re-coding and concurrent feeds. */
@@ -26,6 +31,19 @@ import org.junit.jupiter.api.Test;
 class CarePlanLifecycleTest {
 
     private static final String FHIR_JSON = "application/fhir+json";
+
+    @Inject
+    TestClock clock;
+
+    @BeforeEach
+    void planAtTheDiagnosisTime() {
+        clock.setNow(CarePlanFlowTest.PLANNED_AT);
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     static String withId(String body, String id) {
         return body.replaceFirst("\\{\"resourceType\":\"(\\w+)\",", "{\"resourceType\":\"$1\",\"id\":\"" + id + "\",");
@@ -78,14 +96,14 @@ class CarePlanLifecycleTest {
     }
 
     @Test
-    void anInputThatChangesNothingStoresNoNewPlanVersion() throws InterruptedException {
+    void anInputThatChangesNothingStoresNoNewPlanVersion() {
         String patient = newPatient();
         String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
         post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
         String planUrl = "/fhir/CarePlan/careplan-" + condition;
         String before = given().when().get(planUrl).then().statusCode(200).extract().path("meta.versionId");
 
-        Thread.sleep(1100); // a later planning time, which the notes' times would show
+        clock.advance(Duration.ofSeconds(1)); // a later planning time, which the notes' times would show
         post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z")
                 .replace("309114", "198440").replace("cephalexin 500 MG Oral Capsule", "acetaminophen 500 MG Oral Tablet"));
 
