@@ -48,7 +48,7 @@ public final class CarePlanEngine {
             return new PlanDecision.OnHold(dxTime.time(), dxTime.source(), infection.evidence(), deadline,
                     unscheduledSessions(protocol, placer, priors), unscheduledHome(protocol, priors), notes);
         }
-        Instant earliest = earliestStart(dxTime.time(), infection, protocol, notes);
+        Instant earliest = earliestStart(dxTime.time(), infection, protocol, placer, notes);
         List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, earliest);
         Instant firstStart = sessions.get(0).start();
         if (firstStart.isAfter(deadline)) {
@@ -63,17 +63,22 @@ public final class CarePlanEngine {
                 infection.evidence(), infection.antibiotic(), earliest, deadline, sessions, home, notes);
     }
 
+    /**
+     * The earliest session start the clinical rules allow: the visit, moist heat first, begins no earlier than the
+     * diagnosis; when infected, the session (the heat comes "prior to session") starts after the antibiotic lead time.
+     */
     private static Instant earliestStart(Instant dxTime, InfectionAssessment infection, Protocol protocol,
-                                         List<PlanNote> notes) {
+                                         VisitPlacer placer, List<PlanNote> notes) {
+        Instant afterDiagnosis = placer.sessionStartOfVisitFrom(dxTime);
         if (!infection.infected()) {
-            return dxTime;
+            return afterDiagnosis;
         }
         Instant afterLead = infection.antibiotic().start().plus(protocol.antibioticLeadTime());
         notes.add(PlanNote.info(NoteCode.ANTIBIOTIC_LEAD_TIME, "Infected: therapy starts no earlier than "
                 + Texts.human(protocol.antibioticLeadTime()) + " after antibiotic "
                 + InfectionAssessment.label(infection.antibiotic()) + " started at " + infection.antibiotic().start()
                 + ", i.e. not before " + afterLead + "."));
-        return afterLead.isAfter(dxTime) ? afterLead : dxTime;
+        return afterLead.isAfter(afterDiagnosis) ? afterLead : afterDiagnosis;
     }
 
     private static List<PlannedSession> scheduleSessions(Protocol protocol, VisitPlacer placer, PriorActivities priors,

@@ -142,11 +142,11 @@ class CarePlanFlowTest {
         assertThat(plan.getString("addresses[0].reference")).isEqualTo("Condition/" + condition);
         assertThat(plan.getList("instantiatesCanonical"))
                 .containsExactly("https://ductcare.health/fhir/PlanDefinition/blocked-duct-pt|1.0.0");
-        assertThat(start(plan, "s1-moist-heat")).isEqualTo("2025-03-03T09:50:00Z");
-        assertThat(end(plan, "s1-moist-heat")).isEqualTo("2025-03-03T10:00:00Z");
-        assertThat(start(plan, "s1-ultrasound")).isEqualTo("2025-03-03T10:00:00Z");
+        assertThat(start(plan, "s1-moist-heat")).as("not before the diagnosis").isEqualTo("2025-03-03T10:00:00Z");
+        assertThat(end(plan, "s1-moist-heat")).isEqualTo("2025-03-03T10:10:00Z");
+        assertThat(start(plan, "s1-ultrasound")).isEqualTo("2025-03-03T10:10:00Z");
         assertThat(start(plan, "s1-trial-feed-or-pump")).isEqualTo(end(plan, "s1-postural-exercise-hydration"));
-        assertThat(start(plan, "s2-ultrasound")).isEqualTo("2025-03-04T10:00:00Z");
+        assertThat(start(plan, "s2-ultrasound")).isEqualTo("2025-03-04T10:10:00Z");
         assertThat(plan.getString("text.status")).isEqualTo("generated");
         assertValid(plan.prettify());
     }
@@ -215,7 +215,7 @@ class CarePlanFlowTest {
                 .extract().asString();
         assertValid(plan);
         assertThat(new JsonPath(plan).getString("activity.find { it.extension[0].valueString == 's1-ultrasound' }"
-                + ".detail.scheduledPeriod.start")).isEqualTo("2025-03-03T10:00:00Z");
+                + ".detail.scheduledPeriod.start")).isEqualTo("2025-03-03T10:10:00Z");
 
         String ineligible = bundle.replace("Blocked milk duct, left breast", "Engorgement");
         given().contentType(FHIR_JSON).body(ineligible).when().post("/fhir/CarePlan/$generate")

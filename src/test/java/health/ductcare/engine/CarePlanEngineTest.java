@@ -52,20 +52,21 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(plan(PlanInput.of(blockedDuct(T0))));
 
             PlannedSession first = plan.sessions().get(0);
-            assertThat(first.start()).isEqualTo("2025-01-15T15:00:00Z");
-            assertThat(first.end()).isEqualTo("2025-01-15T15:43:00Z");
+            assertThat(first.start()).isEqualTo("2025-01-15T15:10:00Z");
+            assertThat(first.end()).isEqualTo("2025-01-15T15:53:00Z");
             assertThat(first.activities()).extracting(PlannedActivity::key, a -> a.start().toString(),
                     a -> a.end().toString()).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("s1-moist-heat", "2025-01-15T14:50:00Z", "2025-01-15T15:00:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-ultrasound", "2025-01-15T15:00:00Z", "2025-01-15T15:08:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-manual-therapy", "2025-01-15T15:08:00Z", "2025-01-15T15:23:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-education", "2025-01-15T15:23:00Z", "2025-01-15T15:33:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-postural-exercise-hydration", "2025-01-15T15:33:00Z",
-                            "2025-01-15T15:43:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-trial-feed-or-pump", "2025-01-15T15:43:00Z", "2025-01-15T16:03:00Z"));
+                    org.assertj.core.groups.Tuple.tuple("s1-moist-heat", "2025-01-15T15:00:00Z", "2025-01-15T15:10:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-ultrasound", "2025-01-15T15:10:00Z", "2025-01-15T15:18:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-manual-therapy", "2025-01-15T15:18:00Z", "2025-01-15T15:33:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-education", "2025-01-15T15:33:00Z", "2025-01-15T15:43:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-postural-exercise-hydration", "2025-01-15T15:43:00Z",
+                            "2025-01-15T15:53:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-trial-feed-or-pump", "2025-01-15T15:53:00Z", "2025-01-15T16:13:00Z"));
             assertThat(first.activities()).allMatch(a -> a.status().equals("scheduled"));
             assertThat(plan.infected()).isFalse();
-            assertThat(plan.earliestStart()).isEqualTo(T0);
+            assertThat(plan.earliestStart()).as("the moist heat first, from the diagnosis")
+                    .isEqualTo(T0.plus(Duration.ofMinutes(10)));
             assertThat(plan.deadline()).isEqualTo("2025-01-17T15:00:00Z");
             assertThat(plan.windowMet()).isTrue();
         }
@@ -75,13 +76,13 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(plan(PlanInput.of(blockedDuct(T0))));
 
             assertThat(plan.sessions()).extracting(s -> s.start().toString())
-                    .containsExactly("2025-01-15T15:00:00Z", "2025-01-16T15:00:00Z", "2025-01-17T15:00:00Z");
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-16T15:10:00Z", "2025-01-17T15:10:00Z");
             assertThat(plan.sessions().get(2).activities().get(0).key()).isEqualTo("s3-moist-heat");
             assertThat(plan.home()).extracting(PlannedHomeActivity::key)
                     .containsExactly("home-self-treatment", "home-postural-exercises");
             assertThat(plan.home()).allSatisfy(h -> {
-                assertThat(h.start()).isEqualTo("2025-01-15T15:43:00Z");
-                assertThat(h.end()).isEqualTo("2025-01-18T15:43:00Z");
+                assertThat(h.start()).isEqualTo("2025-01-15T15:53:00Z");
+                assertThat(h.end()).isEqualTo("2025-01-18T15:53:00Z");
             });
         }
 
@@ -89,11 +90,12 @@ class CarePlanEngineTest {
         @CsvSource({
                 "2025-01-15T07:59:00, 2025-01-15T08:10:00",
                 "2025-01-15T08:00:00, 2025-01-15T08:10:00",
-                "2025-01-15T08:09:59, 2025-01-15T08:10:00",
-                "2025-01-15T08:10:00, 2025-01-15T08:10:00",
-                "2025-01-15T08:10:01, 2025-01-15T08:11:00",
-                "2025-01-15T16:57:00, 2025-01-15T16:57:00",
-                "2025-01-15T16:57:01, 2025-01-16T08:10:00",
+                "2025-01-15T08:09:59, 2025-01-15T08:20:00",
+                "2025-01-15T08:10:00, 2025-01-15T08:20:00",
+                "2025-01-15T08:10:01, 2025-01-15T08:21:00",
+                "2025-01-15T16:47:00, 2025-01-15T16:57:00",
+                "2025-01-15T16:47:01, 2025-01-16T08:10:00",
+                "2025-01-15T16:57:00, 2025-01-16T08:10:00",
                 "2025-01-15T16:58:00, 2025-01-16T08:10:00",
                 "2025-01-15T23:30:00, 2025-01-16T08:10:00",
         })
@@ -104,6 +106,35 @@ class CarePlanEngineTest {
             Instant start = firstStart(plan(PlanInput.of(blockedDuct(dx))));
 
             assertThat(start.atZone(ny).toLocalDateTime()).isEqualTo(expectedLocal);
+        }
+
+        @ParameterizedTest(name = "diagnosis {0} -> moist heat from {1}, session from {2}")
+        @CsvSource({
+                "2025-01-15T14:59:59Z, 2025-01-15T15:00:00Z, 2025-01-15T15:10:00Z",
+                "2025-01-15T15:00:00Z, 2025-01-15T15:00:00Z, 2025-01-15T15:10:00Z",
+                "2025-01-15T15:00:01Z, 2025-01-15T15:01:00Z, 2025-01-15T15:11:00Z",
+        })
+        void startsTheMoistHeatNoEarlierThanTheDiagnosis(Instant dx, Instant heatStart, Instant sessionStart) {
+            Instant anHourEarlier = dx.minus(Duration.ofHours(1));
+
+            PlannedSession first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(dx)), PROTOCOL,
+                    anHourEarlier)).sessions().get(0);
+
+            assertThat(first.activities().get(0).key()).isEqualTo("s1-moist-heat");
+            assertThat(first.activities().get(0).start()).isEqualTo(heatStart);
+            assertThat(first.start()).isEqualTo(sessionStart);
+        }
+
+        @Test
+        void takesTheHeatLeadInFromTheProtocol() {
+            Protocol fifteenMinutesOfHeat = PROTOCOL.withSteps(s -> s.relation() != StepRelation.BEFORE_START ? s
+                    : new SessionStep(s.id(), s.title(), s.description(), s.codes(), Duration.ofMinutes(15),
+                    s.relation(), Duration.ofMinutes(15), s.performer(), s.kind(), s.activityDefinition()));
+
+            PlanDecision decision = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), fifteenMinutesOfHeat, T0);
+
+            assertThat(firstStart(decision)).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+            assertThat(scheduled(decision).sessions().get(0).activities().get(0).start()).isEqualTo(T0);
         }
 
         @Test
@@ -124,7 +155,7 @@ class CarePlanEngineTest {
             PlanDecision early = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0);
             PlanDecision late = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0.plus(Duration.ofDays(30)));
 
-            assertThat(firstStart(late)).isEqualTo(firstStart(early)).isEqualTo(T0);
+            assertThat(firstStart(late)).isEqualTo(firstStart(early)).isEqualTo(T0.plus(Duration.ofMinutes(10)));
         }
     }
 
@@ -170,8 +201,8 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(saturday10Est)),
                     PROTOCOL, NOW));
 
-            // 24 h later is 11:00 EDT on Sunday.
-            assertThat(plan.sessions().get(1).start()).isEqualTo("2025-03-09T15:00:00Z");
+            // The first session at 10:10 EST (heat from 10:00); 24 h later is 11:10 EDT on Sunday.
+            assertThat(plan.sessions().get(1).start()).isEqualTo("2025-03-09T15:10:00Z");
         }
     }
 
@@ -213,12 +244,14 @@ class CarePlanEngineTest {
                     .extracting(PlanNote::text).asString().contains("no visit fits the clinic hours");
         }
 
+        /** The moist heat first, from the diagnosis: no session before diagnosis + 10 min whatever the antibiotic. */
         @ParameterizedTest(name = "antibiotic started diagnosis - {0} -> start diagnosis + {1} min")
         @CsvSource({
-                "PT24H1M, 0",
-                "PT24H,   0",
-                "PT23H59M, 1",
-                "PT0S,    1440",
+                "PT24H1M,  10",
+                "PT23H51M, 10",
+                "PT23H50M, 10",
+                "PT23H49M, 11",
+                "PT0S,     1440",
         })
         void waitsTwentyFourHoursOnTheAntibiotic(Duration beforeDiagnosis, long expectedMinutes) {
             PlanInput input = input(mastitis(T0), List.of(cephalexin(T0.minus(beforeDiagnosis))), List.of());
@@ -228,6 +261,18 @@ class CarePlanEngineTest {
             assertThat(plan.infected()).isTrue();
             assertThat(plan.earliestStart()).isEqualTo(T0.plus(Duration.ofMinutes(expectedMinutes)));
             assertThat(plan.sessions().get(0).start()).isEqualTo(T0.plus(Duration.ofMinutes(expectedMinutes)));
+        }
+
+        @Test
+        void boundsTheSessionNotTheMoistHeatBeforeItByTheAntibioticLeadTime() {
+            Instant antibioticStart = T0.minus(Duration.ofHours(23));
+
+            PlannedSession first = scheduled(plan(input(mastitis(T0), List.of(cephalexin(antibioticStart)),
+                    List.of()))).sessions().get(0);
+
+            assertThat(first.start()).isEqualTo(antibioticStart.plus(Duration.ofHours(24)));
+            assertThat(first.activities().get(0).start()).as("moist heat, prior to the session")
+                    .isEqualTo(antibioticStart.plus(Duration.ofHours(23)).plus(Duration.ofMinutes(50)));
         }
 
         @Test
@@ -310,7 +355,7 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(plan(input(blockedDuct(T0), List.of(topical), List.of())));
 
             assertThat(plan.infected()).isFalse();
-            assertThat(plan.sessions().get(0).start()).isEqualTo(T0);
+            assertThat(plan.sessions().get(0).start()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
         }
 
         @Test
@@ -567,13 +612,13 @@ class CarePlanEngineTest {
             assertThat(ultrasound.start()).isEqualTo("2025-01-15T15:05:00Z");
             assertThat(ultrasound.status()).isEqualTo("completed");
             PlannedActivity manual = plan.sessions().get(0).activities().get(2);
-            assertThat(manual.start()).as("past, but nobody recorded it: planned again").isEqualTo("2025-01-15T15:08:00Z");
+            assertThat(manual.start()).as("past, but nobody recorded it: planned again").isEqualTo("2025-01-15T15:18:00Z");
             assertThat(manual.status()).isEqualTo("scheduled");
             PlannedActivity education2 = plan.sessions().get(1).activities().get(3);
-            assertThat(education2.start()).as("future: re-planned").isEqualTo("2025-01-16T15:23:00Z");
+            assertThat(education2.start()).as("future: re-planned").isEqualTo("2025-01-16T15:33:00Z");
             assertThat(education2.status()).isEqualTo("cancelled");
             PlannedActivity ultrasound3 = plan.sessions().get(2).activities().get(1);
-            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T15:00:00Z");
+            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T15:10:00Z");
             assertThat(noteCodes(plan)).contains(NoteCode.PRIOR_ACTIVITY_KEPT);
         }
     
