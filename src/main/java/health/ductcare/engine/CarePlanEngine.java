@@ -1,5 +1,6 @@
 package health.ductcare.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +50,13 @@ public final class CarePlanEngine {
                     unscheduledSessions(protocol, placer, priors), unscheduledHome(protocol, priors), notes);
         }
         Instant earliest = earliestStart(dxTime.time(), infection, protocol, placer, notes);
-        List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, earliest);
+        Instant notBeforeNow = placer.sessionStartOfVisitFrom(now);
+        List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, later(earliest, notBeforeNow));
+        notes.addAll(unrecordedSessionsMoved(placer, priors, sessions));
         Instant firstStart = sessions.get(0).start();
         if (firstStart.isAfter(deadline)) {
-            notes.add(windowMissed(protocol, dxTime.time(), deadline, earliest, firstStart));
+            notes.add(windowMissed(protocol, dxTime.time(), deadline, infection.infected() ? earliest : null,
+                    notBeforeNow, now, firstStart));
         }
         List<PlannedHomeActivity> home = scheduleHome(protocol, sessions, priors);
         if (priors.kept() > 0) {
@@ -95,6 +99,24 @@ public final class CarePlanEngine {
         return sessions;
     }
 
+    /**
+     * Sessions of the previous plan that were due before now, with nothing recorded for them, are planned again
+     * from now; a note says so, so that a session that did take place can still be recorded.
+     */
+    private static List<PlanNote> unrecordedSessionsMoved(VisitPlacer placer, PriorActivities priors,
+                                                          List<PlannedSession> sessions) {
+        List<PlanNote> notes = new ArrayList<>();
+        for (PlannedSession session : sessions) {
+            priors.unrecordedPastSessionStart(placer.layout(session.number(), Instant.EPOCH, SCHEDULED))
+                    .filter(previous -> !previous.equals(session.start()))
+                    .ifPresent(previous -> notes.add(PlanNote.warning(NoteCode.UNRECORDED_SESSION_MOVED, "Session "
+                            + session.number() + " was due at " + previous + " and nothing is recorded for it: it is"
+                            + " planned again at " + session.start() + ". If it took place, record its activities"
+                            + " (e.g. completed) with their times.")));
+        }
+        return notes;
+    }
+
     private static List<PlannedHomeActivity> scheduleHome(Protocol protocol, List<PlannedSession> sessions,
                                                           PriorActivities priors) {
         Instant from = sessions.get(0).end();
@@ -122,16 +144,27 @@ public final class CarePlanEngine {
                 .toList();
     }
 
-    private static PlanNote windowMissed(Protocol protocol, Instant dxTime, Instant deadline, Instant earliest,
-                                         Instant firstStart) {
-        String why = earliest.isAfter(deadline)
-                ? "the antibiotic lead time of " + Texts.human(protocol.antibioticLeadTime()) + " ends at " + earliest
-                + ", after the deadline"
-                : "no visit fits the clinic hours (" + protocol.clinicHours().opens() + "-"
-                + protocol.clinicHours().closes() + " " + protocol.clinicHours().zone() + ") before the deadline";
+    /** {@code infectedEarliest} is the earliest start the antibiotic allows, null when not infected. */
+    private static PlanNote windowMissed(Protocol protocol, Instant dxTime, Instant deadline, Instant infectedEarliest,
+                                         Instant notBeforeNow, Instant now, Instant firstStart) {
+        String why;
+        if (infectedEarliest != null && infectedEarliest.isAfter(deadline)) {
+            why = "the antibiotic lead time of " + Texts.human(protocol.antibioticLeadTime()) + " ends at "
+                    + infectedEarliest + ", after the deadline";
+        } else if (notBeforeNow.isAfter(deadline)) {
+            why = "the plan is made at " + now + ": with the " + Texts.human(Duration.between(now, notBeforeNow))
+                    + " before the session, the session can start at " + notBeforeNow + " at the earliest";
+        } else {
+            why = "no visit fits the clinic hours (" + protocol.clinicHours().opens() + "-"
+                    + protocol.clinicHours().closes() + " " + protocol.clinicHours().zone() + ") before the deadline";
+        }
         return PlanNote.warning(NoteCode.WINDOW_MISSED, "The " + Texts.human(protocol.startWithin())
-                + " window from diagnosis (" + dxTime + ") cannot be met: the first session starts " + firstStart
-                + ", deadline " + deadline + ", because " + why + ".");
+                + " window from diagnosis (" + dxTime + ") cannot be met: the first session (session 1) starts "
+                + firstStart + ", deadline " + deadline + ", because " + why + ".");
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static PlanDecision withNote(PlanDecision decision, PlanNote note) {

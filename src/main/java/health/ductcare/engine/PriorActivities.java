@@ -1,8 +1,11 @@
 package health.ductcare.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -57,6 +60,31 @@ final class PriorActivities {
             result = result.withStatus(prior.status());
         }
         return result;
+    }
+
+    /**
+     * The session start S the previous plan gave the session laid out (around {@link Instant#EPOCH}) as
+     * {@code layoutAtEpoch}, when that session had begun before now and nobody recorded anything for it.
+     */
+    Optional<Instant> unrecordedPastSessionStart(List<PlannedActivity> layoutAtEpoch) {
+        List<PriorActivity> ofSession = layoutAtEpoch.stream().map(a -> byKey.get(a.key())).filter(Objects::nonNull)
+                .toList();
+        boolean begun = ofSession.stream().anyMatch(p -> p.start() != null && p.start().isBefore(now));
+        if (!begun || ofSession.stream().anyMatch(PriorActivities::isClinicianStatus)) {
+            return Optional.empty();
+        }
+        return sessionStart(layoutAtEpoch);
+    }
+
+    /** S as implied by the first activity, in protocol order, that has a time on the previous plan. */
+    private Optional<Instant> sessionStart(List<PlannedActivity> layoutAtEpoch) {
+        for (PlannedActivity probe : layoutAtEpoch) {
+            PriorActivity prior = byKey.get(probe.key());
+            if (prior != null && prior.start() != null) {
+                return Optional.of(prior.start().minus(Duration.between(Instant.EPOCH, probe.start())));
+            }
+        }
+        return Optional.empty();
     }
 
     /** How many activities kept a prior time or status so far. */

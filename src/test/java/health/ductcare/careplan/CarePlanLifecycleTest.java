@@ -1,5 +1,6 @@
 package health.ductcare.careplan;
 
+import static health.ductcare.careplan.CarePlanFlowTest.blockedDuct;
 import static health.ductcare.careplan.CarePlanFlowTest.cephalexin;
 import static health.ductcare.careplan.CarePlanFlowTest.mastitis;
 import static health.ductcare.careplan.CarePlanFlowTest.newPatient;
@@ -17,6 +18,7 @@ import org.hl7.fhir.r4.model.CarePlan;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +70,29 @@ class CarePlanLifecycleTest {
                 .extract().asString();
         assertThat(activityStatus(replanned, "s1-ultrasound")).isEqualTo("completed");
         assertThat(activityStatus(replanned, "s1-manual-therapy")).isEqualTo("scheduled");
+    }
+
+    @Test
+    void aSessionDueBeforeNowThatNobodyRecordedIsPlannedAgainFromNowWithANote() {
+        String patient = newPatient();
+        String condition = post("Condition", blockedDuct(patient, "2025-03-03T10:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        given().when().get(planUrl).then().statusCode(200).body(
+                "activity.find { it.extension[0].valueString == 's1-ultrasound' }.detail.scheduledPeriod.start",
+                equalTo("2025-03-03T10:10:00Z"));
+
+        clock.setNow(Instant.parse("2025-03-04T09:00:00Z"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-04T09:00:00Z")
+                .replace("309114", "198440").replace("cephalexin 500 MG Oral Capsule", "acetaminophen 500 MG Oral Tablet"));
+
+        String replanned = given().when().get(planUrl).then().statusCode(200).body("meta.versionId", equalTo("2"))
+                .extract().asString();
+        assertThat(activityStart(replanned, "s1-moist-heat")).isEqualTo("2025-03-04T09:00:00Z");
+        assertThat(activityStart(replanned, "s1-ultrasound")).isEqualTo("2025-03-04T09:10:00Z");
+        assertThat(activityStart(replanned, "s2-ultrasound")).isEqualTo("2025-03-05T09:10:00Z");
+        assertThat(parse(replanned).getNote()).extracting(n -> n.getText())
+                .filteredOn(t -> t.contains("UNRECORDED_SESSION_MOVED")).singleElement().asString()
+                .contains("Session 1 was due at 2025-03-03T10:10:00Z").contains("planned again at 2025-03-04T09:10:00Z");
     }
 
     @Test
@@ -207,6 +232,10 @@ class CarePlanLifecycleTest {
     private static CarePlan.CarePlanActivityComponent activity(CarePlan plan, String key) {
         return plan.getActivity().stream().filter(a -> key.equals(CarePlanMapper.activityKey(a))).findFirst()
                 .orElseThrow(() -> new AssertionError("no activity " + key));
+    }
+
+    private static String activityStart(String planJson, String key) {
+        return activity(parse(planJson), key).getDetail().getScheduledPeriod().getStartElement().getValueAsString();
     }
 
     private static String activityStatus(String planJson, String key) {

@@ -25,7 +25,8 @@ class CarePlanEngineTest {
     static final Protocol PROTOCOL = Fhir.defaultProtocol().protocol();
     /** Wednesday 2025-01-15 10:00 EST. */
     static final Instant T0 = Instant.parse("2025-01-15T15:00:00Z");
-    static final Instant NOW = T0.plus(Duration.ofHours(1));
+    /** Plans are made when the diagnosis is recorded unless a test says otherwise. */
+    static final Instant NOW = T0;
 
     static PlanDecision plan(PlanInput input) {
         return CarePlanEngine.plan(input, PROTOCOL, NOW);
@@ -103,7 +104,7 @@ class CarePlanEngineTest {
             ZoneId ny = ZoneId.of("America/New_York");
             Instant dx = java.time.LocalDateTime.parse(diagnosisLocal).atZone(ny).toInstant();
 
-            Instant start = firstStart(plan(PlanInput.of(blockedDuct(dx))));
+            Instant start = firstStart(CarePlanEngine.plan(PlanInput.of(blockedDuct(dx)), PROTOCOL, dx));
 
             assertThat(start.atZone(ny).toLocalDateTime()).isEqualTo(expectedLocal);
         }
@@ -150,12 +151,98 @@ class CarePlanEngineTest {
             assertThat(start).isEqualTo("2025-01-20T13:10:00Z");
         }
 
-        @Test
-        void usesNowOnlyForThePastNotAsTheAnchor() {
-            PlanDecision early = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0);
-            PlanDecision late = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0.plus(Duration.ofDays(30)));
+    }
 
-            assertThat(firstStart(late)).isEqualTo(firstStart(early)).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+    /** The planning instant: nothing the planner places starts before it. */
+    @Nested
+    class PlanningTime {
+
+        @ParameterizedTest(name = "planned diagnosis + {0} -> first session {1}, window met {2}")
+        @CsvSource({
+                "PT0S,       2025-01-15T15:10:00Z, true",
+                "PT1H0M30S,  2025-01-15T16:11:00Z, true",
+                "PT24H,      2025-01-16T15:10:00Z, true",
+                "PT47H50M,   2025-01-17T15:00:00Z, true",
+                "PT47H51M,   2025-01-17T15:01:00Z, false",
+                "PT72H,      2025-01-18T15:10:00Z, false",
+        })
+        void aLateDiagnosisIsPlannedFromNow(Duration lateBy, Instant expectedStart, boolean met) {
+            Instant now = T0.plus(lateBy);
+
+            PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, now));
+
+            assertThat(plan.sessions().get(0).start()).isEqualTo(expectedStart);
+            assertThat(plan.sessions()).extracting(s -> s.start().toString()).containsExactly(expectedStart.toString(),
+                    expectedStart.plus(Duration.ofHours(24)).toString(), expectedStart.plus(Duration.ofHours(48)).toString());
+            assertThat(plan.sessions()).flatExtracting(PlannedSession::activities)
+                    .allSatisfy(a -> assertThat(a.start()).as(a.key()).isAfterOrEqualTo(now));
+            assertThat(plan.home()).allSatisfy(h -> assertThat(h.start()).isAfterOrEqualTo(now));
+            assertThat(plan.deadline()).isEqualTo("2025-01-17T15:00:00Z");
+            assertThat(plan.windowMet()).isEqualTo(met);
+            assertThat(noteCodes(plan).contains(NoteCode.WINDOW_MISSED)).isEqualTo(!met);
+        }
+
+        @Test
+        void aWindowMissedBecauseThePlanIsMadeLateSaysSo() {
+            Instant threeDaysLate = T0.plus(Duration.ofDays(3));
+
+            PlanDecision decision = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, threeDaysLate);
+
+            assertThat(decision.notes()).filteredOn(n -> n.code() == NoteCode.WINDOW_MISSED).singleElement()
+                    .satisfies(n -> {
+                        assertThat(n.severity()).isEqualTo(PlanNote.Severity.WARNING);
+                        assertThat(n.text()).contains("48 h window").contains("session 1")
+                                .contains("starts 2025-01-18T15:10:00Z")
+                                .contains("the plan is made at 2025-01-18T15:00:00Z");
+                    });
+        }
+
+        @Test
+        void aLateInfectedDiagnosisWaitsForTheLaterOfNowAndTheAntibioticLeadTime() {
+            Instant now = T0.plus(Duration.ofHours(30));
+            PlanInput input = input(mastitis(T0), List.of(cephalexin(T0)), List.of());
+
+            PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(input, PROTOCOL, now));
+
+            assertThat(plan.earliestStart()).as("the rules alone").isEqualTo(T0.plus(Duration.ofHours(24)));
+            assertThat(plan.sessions().get(0).start()).isEqualTo(now.plus(Duration.ofMinutes(10)));
+        }
+
+        @Test
+        void aSessionDueBeforeNowThatNobodyRecordedIsPlannedAgainFromNowWithANote() {
+            PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
+            List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            Instant nextMorning = Instant.parse("2025-01-16T09:00:00Z");
+
+            PlanDecision.Scheduled replanned = scheduled(CarePlanEngine.plan(
+                    new PlanInput(blockedDuct(T0), List.of(), List.of(), stored), PROTOCOL, nextMorning));
+
+            assertThat(replanned.sessions()).extracting(s -> s.start().toString()).as("08:10 EST, heat from opening")
+                    .containsExactly("2025-01-16T13:10:00Z", "2025-01-17T13:10:00Z", "2025-01-18T13:10:00Z");
+            assertThat(replanned.sessions()).flatExtracting(PlannedSession::activities)
+                    .allSatisfy(a -> assertThat(a.start()).as(a.key()).isAfterOrEqualTo(nextMorning));
+            assertThat(replanned.notes()).filteredOn(n -> n.code() == NoteCode.UNRECORDED_SESSION_MOVED)
+                    .singleElement().satisfies(n -> {
+                        assertThat(n.severity()).isEqualTo(PlanNote.Severity.WARNING);
+                        assertThat(n.text()).contains("Session 1 was due at 2025-01-15T15:10:00Z")
+                                .contains("planned again at 2025-01-16T13:10:00Z");
+                    });
+            assertThat(replanned.windowMet()).isTrue();
+        }
+
+        @Test
+        void aSessionNotYetDueIsNotReportedAsMoved() {
+            PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
+            List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            Instant beforeTheHeat = Instant.parse("2025-01-15T14:59:00Z");
+
+            PlanDecision.Scheduled replanned = scheduled(CarePlanEngine.plan(
+                    new PlanInput(blockedDuct(T0), List.of(), List.of(), stored), PROTOCOL, beforeTheHeat));
+
+            assertThat(replanned.sessions().get(0).start()).isEqualTo(first.sessions().get(0).start());
+            assertThat(noteCodes(replanned)).doesNotContain(NoteCode.UNRECORDED_SESSION_MOVED);
         }
     }
 
@@ -421,8 +508,8 @@ class CarePlanEngineTest {
         @CsvSource({
                 "-PT72H1M, false",
                 "-PT72H,   true",
-                "PT1H,     true",
-                "PT1H1S,   false",
+                "PT0S,     true",
+                "PT1S,     false",
         })
         void looksBackSeventyTwoHoursAndNotBeyondNow(Duration offset, boolean infected) {
             PlanDecision decision = plan(input(blockedDuct(T0), List.of(),
@@ -612,13 +699,14 @@ class CarePlanEngineTest {
             assertThat(ultrasound.start()).isEqualTo("2025-01-15T15:05:00Z");
             assertThat(ultrasound.status()).isEqualTo("completed");
             PlannedActivity manual = plan.sessions().get(0).activities().get(2);
-            assertThat(manual.start()).as("past, but nobody recorded it: planned again").isEqualTo("2025-01-15T15:18:00Z");
+            assertThat(manual.start()).as("past, but nobody recorded it: planned again from now")
+                    .isEqualTo("2025-01-16T21:18:00Z");
             assertThat(manual.status()).isEqualTo("scheduled");
             PlannedActivity education2 = plan.sessions().get(1).activities().get(3);
-            assertThat(education2.start()).as("future: re-planned").isEqualTo("2025-01-16T15:33:00Z");
+            assertThat(education2.start()).as("future: re-planned").isEqualTo("2025-01-17T21:33:00Z");
             assertThat(education2.status()).isEqualTo("cancelled");
             PlannedActivity ultrasound3 = plan.sessions().get(2).activities().get(1);
-            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T15:10:00Z");
+            assertThat(ultrasound3.start()).isEqualTo("2025-01-18T21:10:00Z");
             assertThat(noteCodes(plan)).contains(NoteCode.PRIOR_ACTIVITY_KEPT);
         }
     
@@ -639,7 +727,8 @@ class CarePlanEngineTest {
                     .allSatisfy(activity -> assertThat(activity.start()).as(activity.key())
                             .isAfterOrEqualTo(leadTimeEnds.minus(Duration.ofMinutes(10)))));
             assertThat(after.sessions().get(0).start()).isAfterOrEqualTo(leadTimeEnds);
-            assertThat(noteCodes(after)).doesNotContain(NoteCode.PRIOR_ACTIVITY_KEPT);
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.PRIOR_ACTIVITY_KEPT)
+                    .contains(NoteCode.UNRECORDED_SESSION_MOVED);
         }
     }
 }
