@@ -55,8 +55,9 @@ public final class CarePlanEngine {
         notes.addAll(unrecordedSessionsMoved(placer, priors, sessions));
         Instant firstStart = sessions.get(0).start();
         if (firstStart.isAfter(deadline)) {
+            boolean firstRecorded = priors.recordedSessionStart(placer.layout(1, Instant.EPOCH, SCHEDULED)).isPresent();
             notes.add(windowMissed(protocol, dxTime.time(), deadline, infection.infected() ? earliest : null,
-                    notBeforeNow, now, firstStart));
+                    notBeforeNow, now, firstStart, firstRecorded));
         }
         List<PlannedHomeActivity> home = scheduleHome(protocol, sessions, priors);
         if (priors.kept() > 0) {
@@ -85,18 +86,36 @@ public final class CarePlanEngine {
         return afterLead.isAfter(afterDiagnosis) ? afterLead : afterDiagnosis;
     }
 
+    /**
+     * A session a clinician recorded stays as recorded; every other session starts at or after {@code notBefore}
+     * and at least one follow-up interval after the session before it, recorded or planned.
+     */
     private static List<PlannedSession> scheduleSessions(Protocol protocol, VisitPlacer placer, PriorActivities priors,
-                                                         Instant earliest) {
-        Instant first = placer.firstSessionStart(earliest);
+                                                         Instant notBefore) {
         List<PlannedSession> sessions = new ArrayList<>();
-        for (int k = 0; k <= protocol.followUp().count(); k++) {
-            Instant start = k == 0 ? first
-                    : placer.firstSessionStart(first.plus(protocol.followUp().interval().multipliedBy(k)));
-            List<PlannedActivity> activities = placer.layout(k + 1, start, SCHEDULED).stream()
-                    .map(priors::apply).toList();
-            sessions.add(new PlannedSession(k + 1, start, placer.sessionEnd(start), activities));
+        Instant previousStart = null;
+        for (int number = 1; number <= protocol.followUp().count() + 1; number++) {
+            Optional<Instant> recordedStart = priors.recordedSessionStart(placer.layout(number, Instant.EPOCH,
+                    SCHEDULED));
+            PlannedSession session;
+            if (recordedStart.isPresent()) {
+                session = recordedSession(number, recordedStart.get(), placer, priors, SCHEDULED);
+            } else {
+                Instant start = placer.firstSessionStart(previousStart == null ? notBefore
+                        : later(notBefore, previousStart.plus(protocol.followUp().interval())));
+                session = new PlannedSession(number, start, placer.sessionEnd(start),
+                        placer.layout(number, start, SCHEDULED).stream().map(priors::apply).toList());
+            }
+            sessions.add(session);
+            previousStart = session.start();
         }
         return sessions;
+    }
+
+    private static PlannedSession recordedSession(int number, Instant start, VisitPlacer placer, PriorActivities priors,
+                                                  String status) {
+        return new PlannedSession(number, start, placer.sessionEnd(start),
+                placer.layout(number, start, status).stream().map(priors::keepAsRecorded).toList());
     }
 
     /**
@@ -130,9 +149,12 @@ public final class CarePlanEngine {
     private static List<PlannedSession> unscheduledSessions(Protocol protocol, VisitPlacer placer,
                                                             PriorActivities priors) {
         List<PlannedSession> sessions = new ArrayList<>();
-        for (int k = 1; k <= protocol.followUp().count() + 1; k++) {
-            sessions.add(new PlannedSession(k, null, null,
-                    placer.unscheduled(k, ON_HOLD).stream().map(priors::apply).toList()));
+        for (int number = 1; number <= protocol.followUp().count() + 1; number++) {
+            Optional<Instant> recordedStart = priors.recordedSessionStart(placer.layout(number, Instant.EPOCH,
+                    ON_HOLD));
+            sessions.add(recordedStart.isPresent() ? recordedSession(number, recordedStart.get(), placer, priors, ON_HOLD)
+                    : new PlannedSession(number, null, null,
+                    placer.unscheduled(number, ON_HOLD).stream().map(priors::apply).toList()));
         }
         return sessions;
     }
@@ -146,9 +168,11 @@ public final class CarePlanEngine {
 
     /** {@code infectedEarliest} is the earliest start the antibiotic allows, null when not infected. */
     private static PlanNote windowMissed(Protocol protocol, Instant dxTime, Instant deadline, Instant infectedEarliest,
-                                         Instant notBeforeNow, Instant now, Instant firstStart) {
+                                         Instant notBeforeNow, Instant now, Instant firstStart, boolean firstRecorded) {
         String why;
-        if (infectedEarliest != null && infectedEarliest.isAfter(deadline)) {
+        if (firstRecorded) {
+            why = "it took place then, as recorded on the plan";
+        } else if (infectedEarliest != null && infectedEarliest.isAfter(deadline)) {
             why = "the antibiotic lead time of " + Texts.human(protocol.antibioticLeadTime()) + " ends at "
                     + infectedEarliest + ", after the deadline";
         } else if (notBeforeNow.isAfter(deadline)) {

@@ -11,6 +11,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import health.ductcare.fhir.FhirValidation;
 import health.ductcare.mapping.CarePlanMapper;
 import health.ductcare.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,6 +38,9 @@ class CarePlanLifecycleTest {
 
     @Inject
     TestClock clock;
+
+    @Inject
+    FhirValidation validation;
 
     @BeforeEach
     void planAtTheDiagnosisTime() {
@@ -93,6 +98,40 @@ class CarePlanLifecycleTest {
         assertThat(parse(replanned).getNote()).extracting(n -> n.getText())
                 .filteredOn(t -> t.contains("UNRECORDED_SESSION_MOVED")).singleElement().asString()
                 .contains("Session 1 was due at 2025-03-03T10:10:00Z").contains("planned again at 2025-03-04T09:10:00Z");
+    }
+
+    @Test
+    void aCompletedFirstSessionStaysAndTheNextFollowItWhenAnAntibioticArrivesLate() {
+        String patient = newPatient();
+        String condition = post("Condition", blockedDuct(patient, "2025-03-03T10:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        clock.setNow(Instant.parse("2025-03-03T12:00:00Z"));
+        CarePlan recorded = parse(given().when().get(planUrl).then().statusCode(200).extract().asString());
+        recorded.getActivity().stream().filter(a -> CarePlanMapper.activityKey(a).startsWith("s1-"))
+                .forEach(a -> a.getDetail().setStatus(CarePlan.CarePlanActivityStatus.COMPLETED));
+        given().contentType(FHIR_JSON).body(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(recorded))
+                .when().put(planUrl).then().statusCode(200);
+
+        // A day later the infection is found: 24 h on the antibiotic ends after the 48-hour deadline (2025-03-05T10:00Z).
+        clock.setNow(Instant.parse("2025-03-04T11:00:00Z"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-04T11:00:00Z"));
+
+        String replanned = given().when().get(planUrl).then().statusCode(200).body("status", equalTo("active"))
+                .extract().asString();
+        assertThat(activityStatus(replanned, "s1-ultrasound")).isEqualTo("completed");
+        assertThat(activityStart(replanned, "s1-moist-heat")).isEqualTo("2025-03-03T10:00:00Z");
+        assertThat(activityStart(replanned, "s1-ultrasound")).isEqualTo("2025-03-03T10:10:00Z");
+        assertThat(activityStart(replanned, "s2-ultrasound")).as("after 24 h on the antibiotic, no day skipped")
+                .isEqualTo("2025-03-05T11:00:00Z");
+        assertThat(activityStart(replanned, "s3-ultrasound")).isEqualTo("2025-03-06T11:00:00Z");
+        List<String> notes = parse(replanned).getNote().stream().map(n -> n.getText()).toList();
+        assertThat(notes).as("session 1 met the window").noneMatch(t -> t.contains("WINDOW_MISSED"));
+        assertThat(notes).as("session 2 was due at 10:10 and is not recorded").filteredOn(
+                t -> t.contains("UNRECORDED_SESSION_MOVED")).singleElement().asString()
+                .contains("Session 2 was due at 2025-03-04T10:10:00Z").contains("planned again at 2025-03-05T11:00:00Z");
+        assertThat(validation.validate(parse(replanned)).getMessages())
+                .filteredOn(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
+                .isEmpty();
     }
 
     @Test

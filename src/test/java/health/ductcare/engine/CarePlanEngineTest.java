@@ -675,6 +675,88 @@ class CarePlanEngineTest {
         }
     }
 
+    /** A session a clinician recorded is history: it stays as recorded and the following sessions follow it. */
+    @Nested
+    class RecordedSessions {
+
+        static PlanDecision.Scheduled firstPlan() {
+            return scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
+        }
+
+        /** The first plan as stored, with every activity of session 1 marked completed by the therapist. */
+        static List<PriorActivity> withFirstSessionCompleted(PlanDecision.Scheduled plan) {
+            return plan.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(),
+                            a.key().startsWith("s1-") ? "completed" : a.status()))
+                    .toList();
+        }
+
+        static PlanDecision.Scheduled replanWithAntibiotic(List<PriorActivity> prior, Instant antibioticStart,
+                                                           Instant now) {
+            return scheduled(CarePlanEngine.plan(new PlanInput(blockedDuct(T0), List.of(cephalexin(antibioticStart)),
+                    List.of(), prior), PROTOCOL, now));
+        }
+
+        @Test
+        void anAntibioticAfterACompletedFirstSessionMovesOnlyTheSessionsStillToCome() {
+            PlanDecision.Scheduled before = firstPlan();
+            Instant antibioticStart = Instant.parse("2025-01-15T16:30:00Z");
+
+            PlanDecision.Scheduled after = replanWithAntibiotic(withFirstSessionCompleted(before), antibioticStart,
+                    antibioticStart.plus(Duration.ofMinutes(1)));
+
+            assertThat(after.sessions().get(0).activities()).as("session 1 as recorded")
+                    .isEqualTo(before.sessions().get(0).activities().stream().map(a -> a.withStatus("completed")).toList());
+            assertThat(after.sessions()).extracting(s -> s.start().toString()).as("no day skipped")
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-16T16:30:00Z", "2025-01-17T16:30:00Z");
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.WINDOW_MISSED, NoteCode.UNRECORDED_SESSION_MOVED);
+        }
+
+        @Test
+        void theWindowIsJudgedOnTheFirstSessionAsItTookPlace() {
+            PlanDecision.Scheduled before = firstPlan();
+            Instant antibioticStart = Instant.parse("2025-01-16T16:00:00Z");
+
+            PlanDecision.Scheduled after = replanWithAntibiotic(withFirstSessionCompleted(before), antibioticStart,
+                    antibioticStart.plus(Duration.ofMinutes(1)));
+
+            assertThat(after.sessions()).extracting(s -> s.start().toString())
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-17T16:00:00Z", "2025-01-18T16:00:00Z");
+            assertThat(after.windowMet()).isTrue();
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.WINDOW_MISSED);
+        }
+
+        @ParameterizedTest(name = "antibiotic from {0} -> session 2 at {1}")
+        @CsvSource({
+                "2025-01-15T15:09:00Z, 2025-01-16T15:10:00Z",
+                "2025-01-15T15:10:00Z, 2025-01-16T15:10:00Z",
+                "2025-01-15T15:11:00Z, 2025-01-16T15:11:00Z",
+        })
+        void theNextSessionFollowsTheRecordedOneByTheIntervalAndTheAntibioticLeadTime(Instant antibioticStart,
+                                                                                     Instant secondStart) {
+            PlanDecision.Scheduled after = replanWithAntibiotic(withFirstSessionCompleted(firstPlan()),
+                    antibioticStart, Instant.parse("2025-01-15T16:20:00Z"));
+
+            assertThat(after.sessions().get(1).start()).isEqualTo(secondStart);
+            assertThat(after.sessions().get(2).start()).isEqualTo(secondStart.plus(Duration.ofHours(24)));
+        }
+
+        @Test
+        void aLateRecordedFirstSessionIsTheOneTheWindowNoteNames() {
+            Instant recordedStart = Instant.parse("2025-01-17T15:30:00Z");
+            List<PriorActivity> prior = List.of(new PriorActivity("s1-ultrasound", recordedStart,
+                    recordedStart.plus(Duration.ofMinutes(8)), "completed"));
+
+            PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(new PlanInput(blockedDuct(T0), List.of(),
+                    List.of(), prior), PROTOCOL, Instant.parse("2025-01-17T17:00:00Z")));
+
+            assertThat(plan.sessions().get(0).start()).isEqualTo(recordedStart);
+            assertThat(plan.notes()).filteredOn(n -> n.code() == NoteCode.WINDOW_MISSED).singleElement()
+                    .extracting(PlanNote::text).asString()
+                    .contains("session 1) starts 2025-01-17T15:30:00Z").contains("as recorded");
+        }
+    }
+
     @Nested
     class PriorActivities {
 
@@ -698,15 +780,18 @@ class CarePlanEngineTest {
             PlannedActivity ultrasound = plan.sessions().get(0).activities().get(1);
             assertThat(ultrasound.start()).isEqualTo("2025-01-15T15:05:00Z");
             assertThat(ultrasound.status()).isEqualTo("completed");
+            assertThat(plan.sessions().get(0).start()).as("from the recorded ultrasound").isEqualTo("2025-01-15T15:05:00Z");
             PlannedActivity manual = plan.sessions().get(0).activities().get(2);
-            assertThat(manual.start()).as("past, but nobody recorded it: planned again from now")
-                    .isEqualTo("2025-01-16T21:18:00Z");
+            assertThat(manual.start()).as("not recorded, but part of a session that took place: kept")
+                    .isEqualTo("2025-01-15T15:13:00Z");
             assertThat(manual.status()).isEqualTo("scheduled");
+            assertThat(plan.sessions().get(0).activities().get(0).start()).as("heat, not on the stored plan")
+                    .isEqualTo("2025-01-15T14:55:00Z");
             PlannedActivity education2 = plan.sessions().get(1).activities().get(3);
-            assertThat(education2.start()).as("future: re-planned").isEqualTo("2025-01-17T21:33:00Z");
+            assertThat(education2.start()).as("future: re-planned, from now").isEqualTo("2025-01-16T21:33:00Z");
             assertThat(education2.status()).isEqualTo("cancelled");
             PlannedActivity ultrasound3 = plan.sessions().get(2).activities().get(1);
-            assertThat(ultrasound3.start()).isEqualTo("2025-01-18T21:10:00Z");
+            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T21:10:00Z");
             assertThat(noteCodes(plan)).contains(NoteCode.PRIOR_ACTIVITY_KEPT);
         }
     
