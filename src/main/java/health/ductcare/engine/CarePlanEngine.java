@@ -1,5 +1,6 @@
 package health.ductcare.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +50,15 @@ public final class CarePlanEngine {
             return new PlanDecision.OnHold(dxTime.time(), dxTime.source(), infection.evidence(), deadline,
                     unscheduledSessions(protocol, placer, priors), unscheduledHome(protocol, priors), notes);
         }
-        Instant earliest = earliestStart(dxTime.time(), infection, protocol, notes);
-        List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, earliest);
+        Instant earliest = earliestStart(dxTime.time(), infection, protocol, placer, notes);
+        Instant notBeforeNow = placer.sessionStartOfVisitFrom(now);
+        List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, later(earliest, notBeforeNow));
+        notes.addAll(unrecordedSessionsMoved(placer, priors, sessions));
         Instant firstStart = sessions.get(0).start();
         if (firstStart.isAfter(deadline)) {
-            notes.add(windowMissed(protocol, dxTime.time(), deadline, earliest, firstStart));
+            boolean firstRecorded = priors.recordedSessionStart(placer.layout(1, Instant.EPOCH, SCHEDULED)).isPresent();
+            notes.add(windowMissed(protocol, dxTime.time(), deadline, infection.infected() ? earliest : null,
+                    notBeforeNow, now, firstStart, firstRecorded));
         }
         List<PlannedHomeActivity> home = scheduleHome(protocol, sessions, priors);
         if (priors.kept() > 0) {
@@ -64,31 +69,72 @@ public final class CarePlanEngine {
                 infection.evidence(), infection.antibiotic(), earliest, deadline, sessions, home, notes);
     }
 
+    /**
+     * The earliest session start the clinical rules allow: the visit, moist heat first, begins no earlier than the
+     * diagnosis; when infected, the session (the heat comes "prior to session") starts after the antibiotic lead time.
+     */
     private static Instant earliestStart(Instant dxTime, InfectionAssessment infection, Protocol protocol,
-                                         List<PlanNote> notes) {
+                                         VisitPlacer placer, List<PlanNote> notes) {
+        Instant afterDiagnosis = placer.sessionStartOfVisitFrom(dxTime);
         if (!infection.infected()) {
-            return dxTime;
+            return afterDiagnosis;
         }
         Instant afterLead = infection.antibiotic().start().plus(protocol.antibioticLeadTime());
         notes.add(PlanNote.info(NoteCode.ANTIBIOTIC_LEAD_TIME, "Infected: therapy starts no earlier than "
                 + Texts.human(protocol.antibioticLeadTime()) + " after antibiotic "
                 + InfectionAssessment.label(infection.antibiotic()) + " started at " + infection.antibiotic().start()
                 + ", i.e. not before " + afterLead + "."));
-        return afterLead.isAfter(dxTime) ? afterLead : dxTime;
+        return afterLead.isAfter(afterDiagnosis) ? afterLead : afterDiagnosis;
     }
 
+    /**
+     * A session a clinician recorded stays as recorded; every other session starts at or after {@code notBefore}
+     * and at least one follow-up interval after the session before it, recorded or planned.
+     */
     private static List<PlannedSession> scheduleSessions(Protocol protocol, VisitPlacer placer, PriorActivities priors,
-                                                         Instant earliest) {
-        Instant first = placer.firstSessionStart(earliest);
+                                                         Instant notBefore) {
         List<PlannedSession> sessions = new ArrayList<>();
-        for (int k = 0; k <= protocol.followUp().count(); k++) {
-            Instant start = k == 0 ? first
-                    : placer.firstSessionStart(first.plus(protocol.followUp().interval().multipliedBy(k)));
-            List<PlannedActivity> activities = placer.layout(k + 1, start, SCHEDULED).stream()
-                    .map(priors::apply).toList();
-            sessions.add(new PlannedSession(k + 1, start, placer.sessionEnd(start), activities));
+        Instant previousStart = null;
+        for (int number = 1; number <= protocol.followUp().count() + 1; number++) {
+            Optional<Instant> recordedStart = priors.recordedSessionStart(placer.layout(number, Instant.EPOCH,
+                    SCHEDULED));
+            PlannedSession session;
+            if (recordedStart.isPresent()) {
+                session = recordedSession(number, recordedStart.get(), placer, priors, SCHEDULED);
+            } else {
+                Instant start = placer.firstSessionStart(previousStart == null ? notBefore
+                        : later(notBefore, previousStart.plus(protocol.followUp().interval())));
+                session = new PlannedSession(number, start, placer.sessionEnd(start),
+                        placer.layout(number, start, SCHEDULED).stream().map(priors::apply).toList());
+            }
+            sessions.add(session);
+            previousStart = session.start();
         }
         return sessions;
+    }
+
+    private static PlannedSession recordedSession(int number, Instant start, VisitPlacer placer, PriorActivities priors,
+                                                  String status) {
+        return new PlannedSession(number, start, placer.sessionEnd(start),
+                placer.layout(number, start, status).stream().map(priors::keepAsRecorded).toList());
+    }
+
+    /**
+     * Sessions of the previous plan that were due before now, with nothing recorded for them, are planned again
+     * from now; a note says so, so that a session that did take place can still be recorded.
+     */
+    private static List<PlanNote> unrecordedSessionsMoved(VisitPlacer placer, PriorActivities priors,
+                                                          List<PlannedSession> sessions) {
+        List<PlanNote> notes = new ArrayList<>();
+        for (PlannedSession session : sessions) {
+            priors.unrecordedPastSessionStart(placer.layout(session.number(), Instant.EPOCH, SCHEDULED))
+                    .filter(previous -> !previous.equals(session.start()))
+                    .ifPresent(previous -> notes.add(PlanNote.warning(NoteCode.UNRECORDED_SESSION_MOVED, "Session "
+                            + session.number() + " was due at " + previous + " and nothing is recorded for it: it is"
+                            + " planned again at " + session.start() + ". If it took place, record its activities"
+                            + " (e.g. completed) with their times.")));
+        }
+        return notes;
     }
 
     private static List<PlannedHomeActivity> scheduleHome(Protocol protocol, List<PlannedSession> sessions,
@@ -104,9 +150,12 @@ public final class CarePlanEngine {
     private static List<PlannedSession> unscheduledSessions(Protocol protocol, VisitPlacer placer,
                                                             PriorActivities priors) {
         List<PlannedSession> sessions = new ArrayList<>();
-        for (int k = 1; k <= protocol.followUp().count() + 1; k++) {
-            sessions.add(new PlannedSession(k, null, null,
-                    placer.unscheduled(k, ON_HOLD).stream().map(priors::apply).toList()));
+        for (int number = 1; number <= protocol.followUp().count() + 1; number++) {
+            Optional<Instant> recordedStart = priors.recordedSessionStart(placer.layout(number, Instant.EPOCH,
+                    ON_HOLD));
+            sessions.add(recordedStart.isPresent() ? recordedSession(number, recordedStart.get(), placer, priors, ON_HOLD)
+                    : new PlannedSession(number, null, null,
+                    placer.unscheduled(number, ON_HOLD).stream().map(priors::apply).toList()));
         }
         return sessions;
     }
@@ -118,16 +167,29 @@ public final class CarePlanEngine {
                 .toList();
     }
 
-    private static PlanNote windowMissed(Protocol protocol, Instant dxTime, Instant deadline, Instant earliest,
-                                         Instant firstStart) {
-        String why = earliest.isAfter(deadline)
-                ? "the antibiotic lead time of " + Texts.human(protocol.antibioticLeadTime()) + " ends at " + earliest
-                + ", after the deadline"
-                : "no visit fits the clinic hours (" + protocol.clinicHours().opens() + "-"
-                + protocol.clinicHours().closes() + " " + protocol.clinicHours().zone() + ") before the deadline";
+    /** {@code infectedEarliest} is the earliest start the antibiotic allows, null when not infected. */
+    private static PlanNote windowMissed(Protocol protocol, Instant dxTime, Instant deadline, Instant infectedEarliest,
+                                         Instant notBeforeNow, Instant now, Instant firstStart, boolean firstRecorded) {
+        String why;
+        if (firstRecorded) {
+            why = "it took place then, as recorded on the plan";
+        } else if (infectedEarliest != null && infectedEarliest.isAfter(deadline)) {
+            why = "the antibiotic lead time of " + Texts.human(protocol.antibioticLeadTime()) + " ends at "
+                    + infectedEarliest + ", after the deadline";
+        } else if (notBeforeNow.isAfter(deadline)) {
+            why = "the plan is made at " + now + ": with the " + Texts.human(Duration.between(now, notBeforeNow))
+                    + " before the session, the session can start at " + notBeforeNow + " at the earliest";
+        } else {
+            why = "no visit fits the clinic hours (" + protocol.clinicHours().opens() + "-"
+                    + protocol.clinicHours().closes() + " " + protocol.clinicHours().zone() + ") before the deadline";
+        }
         return PlanNote.warning(NoteCode.WINDOW_MISSED, "The " + Texts.human(protocol.startWithin())
-                + " window from diagnosis (" + dxTime + ") cannot be met: the first session starts " + firstStart
-                + ", deadline " + deadline + ", because " + why + ".");
+                + " window from diagnosis (" + dxTime + ") cannot be met: the first session (session 1) starts "
+                + firstStart + ", deadline " + deadline + ", because " + why + ".");
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static PlanDecision withNote(PlanDecision decision, PlanNote note) {

@@ -54,6 +54,11 @@ final class VisitPlacer {
         throw new IllegalStateException("No visit of " + Texts.human(visitLength) + " fits the clinic hours " + hours);
     }
 
+    /** The session start whose visit (the steps before the session, e.g. moist heat, first) begins at {@code visitStart}. */
+    Instant sessionStartOfVisitFrom(Instant visitStart) {
+        return visitStart.plus(leadIn);
+    }
+
     Instant sessionEnd(Instant sessionStart) {
         Instant end = sessionStart;
         for (SessionStep step : steps) {

@@ -11,13 +11,17 @@ import static org.hamcrest.Matchers.nullValue;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import health.ductcare.fhir.FhirValidation;
+import health.ductcare.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,12 +32,27 @@ import org.junit.jupiter.api.Test;
 class CarePlanFlowTest {
 
     private static final String FHIR_JSON = "application/fhir+json";
+    /** When the tests' data is planned: the diagnoses are recorded at this instant. */
+    static final Instant PLANNED_AT = Instant.parse("2025-03-03T10:00:00Z");
 
     @Inject
     FhirValidation validation;
 
     @Inject
     FhirContext context;
+
+    @Inject
+    TestClock clock;
+
+    @BeforeEach
+    void planAtTheDiagnosisTime() {
+        clock.setNow(PLANNED_AT);
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     static String newPatient() {
         return given().contentType(FHIR_JSON)
@@ -123,13 +142,37 @@ class CarePlanFlowTest {
         assertThat(plan.getString("addresses[0].reference")).isEqualTo("Condition/" + condition);
         assertThat(plan.getList("instantiatesCanonical"))
                 .containsExactly("https://ductcare.health/fhir/PlanDefinition/blocked-duct-pt|1.0.0");
-        assertThat(start(plan, "s1-moist-heat")).isEqualTo("2025-03-03T09:50:00Z");
-        assertThat(end(plan, "s1-moist-heat")).isEqualTo("2025-03-03T10:00:00Z");
-        assertThat(start(plan, "s1-ultrasound")).isEqualTo("2025-03-03T10:00:00Z");
+        assertThat(start(plan, "s1-moist-heat")).as("not before the diagnosis").isEqualTo("2025-03-03T10:00:00Z");
+        assertThat(end(plan, "s1-moist-heat")).isEqualTo("2025-03-03T10:10:00Z");
+        assertThat(start(plan, "s1-ultrasound")).isEqualTo("2025-03-03T10:10:00Z");
         assertThat(start(plan, "s1-trial-feed-or-pump")).isEqualTo(end(plan, "s1-postural-exercise-hydration"));
-        assertThat(start(plan, "s2-ultrasound")).isEqualTo("2025-03-04T10:00:00Z");
+        assertThat(start(plan, "s2-ultrasound")).isEqualTo("2025-03-04T10:10:00Z");
         assertThat(plan.getString("text.status")).isEqualTo("generated");
         assertValid(plan.prettify());
+    }
+
+    @Test
+    void aDiagnosisThatArrivesLateIsPlannedFromNowAndSaysWhenTheWindowIsMissed() {
+        clock.setNow(Instant.parse("2025-03-04T12:00:00Z"));
+        String dayLate = post("Condition", blockedDuct(newPatient(), "2025-03-03T10:00:00Z"));
+        JsonPath inWindow = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + dayLate)
+                .then().statusCode(200).body("status", equalTo("active")).extract().asString());
+        assertThat(start(inWindow, "s1-moist-heat")).isEqualTo("2025-03-04T12:00:00Z");
+        assertThat(start(inWindow, "s1-ultrasound")).isEqualTo("2025-03-04T12:10:00Z");
+        assertThat(start(inWindow, "s2-ultrasound")).isEqualTo("2025-03-05T12:10:00Z");
+        assertThat(inWindow.getString("note.text.join(' ')")).doesNotContain("WINDOW_MISSED");
+        assertValid(inWindow.prettify());
+
+        clock.setNow(Instant.parse("2025-03-06T10:00:00Z"));
+        String threeDaysLate = post("Condition", blockedDuct(newPatient(), "2025-03-03T10:00:00Z"));
+        JsonPath missed = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + threeDaysLate)
+                .then().statusCode(200).body("status", equalTo("active")).extract().asString());
+        assertThat(start(missed, "s1-moist-heat")).isEqualTo("2025-03-06T10:00:00Z");
+        assertThat(start(missed, "s1-ultrasound")).isEqualTo("2025-03-06T10:10:00Z");
+        assertThat(missed.getList("note.text", String.class)).filteredOn(t -> t.contains("WINDOW_MISSED"))
+                .singleElement().asString().startsWith("WARNING").contains("session 1")
+                .contains("the plan is made at 2025-03-06T10:00:00Z");
+        assertValid(missed.prettify());
     }
 
     @Test
@@ -196,7 +239,7 @@ class CarePlanFlowTest {
                 .extract().asString();
         assertValid(plan);
         assertThat(new JsonPath(plan).getString("activity.find { it.extension[0].valueString == 's1-ultrasound' }"
-                + ".detail.scheduledPeriod.start")).isEqualTo("2025-03-03T10:00:00Z");
+                + ".detail.scheduledPeriod.start")).isEqualTo("2025-03-03T10:10:00Z");
 
         String ineligible = bundle.replace("Blocked milk duct, left breast", "Engorgement");
         given().contentType(FHIR_JSON).body(ineligible).when().post("/fhir/CarePlan/$generate")

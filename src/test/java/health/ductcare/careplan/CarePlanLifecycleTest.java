@@ -1,5 +1,6 @@
 package health.ductcare.careplan;
 
+import static health.ductcare.careplan.CarePlanFlowTest.blockedDuct;
 import static health.ductcare.careplan.CarePlanFlowTest.cephalexin;
 import static health.ductcare.careplan.CarePlanFlowTest.mastitis;
 import static health.ductcare.careplan.CarePlanFlowTest.newPatient;
@@ -10,15 +11,23 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import health.ductcare.fhir.FhirValidation;
 import health.ductcare.mapping.CarePlanMapper;
+import health.ductcare.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import org.hl7.fhir.r4.model.CarePlan;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Plans follow their inputs through edits, cancellations, re-coding and concurrent feeds. */
@@ -26,6 +35,22 @@ import org.junit.jupiter.api.Test;
 class CarePlanLifecycleTest {
 
     private static final String FHIR_JSON = "application/fhir+json";
+
+    @Inject
+    TestClock clock;
+
+    @Inject
+    FhirValidation validation;
+
+    @BeforeEach
+    void planAtTheDiagnosisTime() {
+        clock.setNow(CarePlanFlowTest.PLANNED_AT);
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     static String withId(String body, String id) {
         return body.replaceFirst("\\{\"resourceType\":\"(\\w+)\",", "{\"resourceType\":\"$1\",\"id\":\"" + id + "\",");
@@ -50,6 +75,63 @@ class CarePlanLifecycleTest {
                 .extract().asString();
         assertThat(activityStatus(replanned, "s1-ultrasound")).isEqualTo("completed");
         assertThat(activityStatus(replanned, "s1-manual-therapy")).isEqualTo("scheduled");
+    }
+
+    @Test
+    void aSessionDueBeforeNowThatNobodyRecordedIsPlannedAgainFromNowWithANote() {
+        String patient = newPatient();
+        String condition = post("Condition", blockedDuct(patient, "2025-03-03T10:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        given().when().get(planUrl).then().statusCode(200).body(
+                "activity.find { it.extension[0].valueString == 's1-ultrasound' }.detail.scheduledPeriod.start",
+                equalTo("2025-03-03T10:10:00Z"));
+
+        clock.setNow(Instant.parse("2025-03-04T09:00:00Z"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-04T09:00:00Z")
+                .replace("309114", "198440").replace("cephalexin 500 MG Oral Capsule", "acetaminophen 500 MG Oral Tablet"));
+
+        String replanned = given().when().get(planUrl).then().statusCode(200).body("meta.versionId", equalTo("2"))
+                .extract().asString();
+        assertThat(activityStart(replanned, "s1-moist-heat")).isEqualTo("2025-03-04T09:00:00Z");
+        assertThat(activityStart(replanned, "s1-ultrasound")).isEqualTo("2025-03-04T09:10:00Z");
+        assertThat(activityStart(replanned, "s2-ultrasound")).isEqualTo("2025-03-05T09:10:00Z");
+        assertThat(parse(replanned).getNote()).extracting(n -> n.getText())
+                .filteredOn(t -> t.contains("UNRECORDED_SESSION_MOVED")).singleElement().asString()
+                .contains("Session 1 was due at 2025-03-03T10:10:00Z").contains("planned again at 2025-03-04T09:10:00Z");
+    }
+
+    @Test
+    void aCompletedFirstSessionStaysAndTheNextFollowItWhenAnAntibioticArrivesLate() {
+        String patient = newPatient();
+        String condition = post("Condition", blockedDuct(patient, "2025-03-03T10:00:00Z"));
+        String planUrl = "/fhir/CarePlan/careplan-" + condition;
+        clock.setNow(Instant.parse("2025-03-03T12:00:00Z"));
+        CarePlan recorded = parse(given().when().get(planUrl).then().statusCode(200).extract().asString());
+        recorded.getActivity().stream().filter(a -> CarePlanMapper.activityKey(a).startsWith("s1-"))
+                .forEach(a -> a.getDetail().setStatus(CarePlan.CarePlanActivityStatus.COMPLETED));
+        given().contentType(FHIR_JSON).body(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(recorded))
+                .when().put(planUrl).then().statusCode(200);
+
+        // A day later the infection is found: 24 h on the antibiotic ends after the 48-hour deadline (2025-03-05T10:00Z).
+        clock.setNow(Instant.parse("2025-03-04T11:00:00Z"));
+        post("MedicationRequest", cephalexin(patient, "2025-03-04T11:00:00Z"));
+
+        String replanned = given().when().get(planUrl).then().statusCode(200).body("status", equalTo("active"))
+                .extract().asString();
+        assertThat(activityStatus(replanned, "s1-ultrasound")).isEqualTo("completed");
+        assertThat(activityStart(replanned, "s1-moist-heat")).isEqualTo("2025-03-03T10:00:00Z");
+        assertThat(activityStart(replanned, "s1-ultrasound")).isEqualTo("2025-03-03T10:10:00Z");
+        assertThat(activityStart(replanned, "s2-ultrasound")).as("after 24 h on the antibiotic, no day skipped")
+                .isEqualTo("2025-03-05T11:00:00Z");
+        assertThat(activityStart(replanned, "s3-ultrasound")).isEqualTo("2025-03-06T11:00:00Z");
+        List<String> notes = parse(replanned).getNote().stream().map(n -> n.getText()).toList();
+        assertThat(notes).as("session 1 met the window").noneMatch(t -> t.contains("WINDOW_MISSED"));
+        assertThat(notes).as("session 2 was due at 10:10 and is not recorded").filteredOn(
+                t -> t.contains("UNRECORDED_SESSION_MOVED")).singleElement().asString()
+                .contains("Session 2 was due at 2025-03-04T10:10:00Z").contains("planned again at 2025-03-05T11:00:00Z");
+        assertThat(validation.validate(parse(replanned)).getMessages())
+                .filteredOn(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
+                .isEmpty();
     }
 
     @Test
@@ -78,14 +160,14 @@ class CarePlanLifecycleTest {
     }
 
     @Test
-    void anInputThatChangesNothingStoresNoNewPlanVersion() throws InterruptedException {
+    void anInputThatChangesNothingStoresNoNewPlanVersion() {
         String patient = newPatient();
         String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
         post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
         String planUrl = "/fhir/CarePlan/careplan-" + condition;
         String before = given().when().get(planUrl).then().statusCode(200).extract().path("meta.versionId");
 
-        Thread.sleep(1100); // a later planning time, which the notes' times would show
+        clock.advance(Duration.ofSeconds(1)); // a later planning time, which the notes' times would show
         post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z")
                 .replace("309114", "198440").replace("cephalexin 500 MG Oral Capsule", "acetaminophen 500 MG Oral Tablet"));
 
@@ -189,6 +271,10 @@ class CarePlanLifecycleTest {
     private static CarePlan.CarePlanActivityComponent activity(CarePlan plan, String key) {
         return plan.getActivity().stream().filter(a -> key.equals(CarePlanMapper.activityKey(a))).findFirst()
                 .orElseThrow(() -> new AssertionError("no activity " + key));
+    }
+
+    private static String activityStart(String planJson, String key) {
+        return activity(parse(planJson), key).getDetail().getScheduledPeriod().getStartElement().getValueAsString();
     }
 
     private static String activityStatus(String planJson, String key) {

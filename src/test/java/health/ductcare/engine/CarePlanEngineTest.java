@@ -25,7 +25,8 @@ class CarePlanEngineTest {
     static final Protocol PROTOCOL = Fhir.defaultProtocol().protocol();
     /** Wednesday 2025-01-15 10:00 EST. */
     static final Instant T0 = Instant.parse("2025-01-15T15:00:00Z");
-    static final Instant NOW = T0.plus(Duration.ofHours(1));
+    /** Plans are made when the diagnosis is recorded unless a test says otherwise. */
+    static final Instant NOW = T0;
 
     static PlanDecision plan(PlanInput input) {
         return CarePlanEngine.plan(input, PROTOCOL, NOW);
@@ -52,20 +53,21 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(plan(PlanInput.of(blockedDuct(T0))));
 
             PlannedSession first = plan.sessions().get(0);
-            assertThat(first.start()).isEqualTo("2025-01-15T15:00:00Z");
-            assertThat(first.end()).isEqualTo("2025-01-15T15:43:00Z");
+            assertThat(first.start()).isEqualTo("2025-01-15T15:10:00Z");
+            assertThat(first.end()).isEqualTo("2025-01-15T15:53:00Z");
             assertThat(first.activities()).extracting(PlannedActivity::key, a -> a.start().toString(),
                     a -> a.end().toString()).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("s1-moist-heat", "2025-01-15T14:50:00Z", "2025-01-15T15:00:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-ultrasound", "2025-01-15T15:00:00Z", "2025-01-15T15:08:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-manual-therapy", "2025-01-15T15:08:00Z", "2025-01-15T15:23:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-education", "2025-01-15T15:23:00Z", "2025-01-15T15:33:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-postural-exercise-hydration", "2025-01-15T15:33:00Z",
-                            "2025-01-15T15:43:00Z"),
-                    org.assertj.core.groups.Tuple.tuple("s1-trial-feed-or-pump", "2025-01-15T15:43:00Z", "2025-01-15T16:03:00Z"));
+                    org.assertj.core.groups.Tuple.tuple("s1-moist-heat", "2025-01-15T15:00:00Z", "2025-01-15T15:10:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-ultrasound", "2025-01-15T15:10:00Z", "2025-01-15T15:18:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-manual-therapy", "2025-01-15T15:18:00Z", "2025-01-15T15:33:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-education", "2025-01-15T15:33:00Z", "2025-01-15T15:43:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-postural-exercise-hydration", "2025-01-15T15:43:00Z",
+                            "2025-01-15T15:53:00Z"),
+                    org.assertj.core.groups.Tuple.tuple("s1-trial-feed-or-pump", "2025-01-15T15:53:00Z", "2025-01-15T16:13:00Z"));
             assertThat(first.activities()).allMatch(a -> a.status().equals("scheduled"));
             assertThat(plan.infected()).isFalse();
-            assertThat(plan.earliestStart()).isEqualTo(T0);
+            assertThat(plan.earliestStart()).as("the moist heat first, from the diagnosis")
+                    .isEqualTo(T0.plus(Duration.ofMinutes(10)));
             assertThat(plan.deadline()).isEqualTo("2025-01-17T15:00:00Z");
             assertThat(plan.windowMet()).isTrue();
         }
@@ -75,13 +77,13 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(plan(PlanInput.of(blockedDuct(T0))));
 
             assertThat(plan.sessions()).extracting(s -> s.start().toString())
-                    .containsExactly("2025-01-15T15:00:00Z", "2025-01-16T15:00:00Z", "2025-01-17T15:00:00Z");
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-16T15:10:00Z", "2025-01-17T15:10:00Z");
             assertThat(plan.sessions().get(2).activities().get(0).key()).isEqualTo("s3-moist-heat");
             assertThat(plan.home()).extracting(PlannedHomeActivity::key)
                     .containsExactly("home-self-treatment", "home-postural-exercises");
             assertThat(plan.home()).allSatisfy(h -> {
-                assertThat(h.start()).isEqualTo("2025-01-15T15:43:00Z");
-                assertThat(h.end()).isEqualTo("2025-01-18T15:43:00Z");
+                assertThat(h.start()).isEqualTo("2025-01-15T15:53:00Z");
+                assertThat(h.end()).isEqualTo("2025-01-18T15:53:00Z");
             });
         }
 
@@ -89,11 +91,12 @@ class CarePlanEngineTest {
         @CsvSource({
                 "2025-01-15T07:59:00, 2025-01-15T08:10:00",
                 "2025-01-15T08:00:00, 2025-01-15T08:10:00",
-                "2025-01-15T08:09:59, 2025-01-15T08:10:00",
-                "2025-01-15T08:10:00, 2025-01-15T08:10:00",
-                "2025-01-15T08:10:01, 2025-01-15T08:11:00",
-                "2025-01-15T16:57:00, 2025-01-15T16:57:00",
-                "2025-01-15T16:57:01, 2025-01-16T08:10:00",
+                "2025-01-15T08:09:59, 2025-01-15T08:20:00",
+                "2025-01-15T08:10:00, 2025-01-15T08:20:00",
+                "2025-01-15T08:10:01, 2025-01-15T08:21:00",
+                "2025-01-15T16:47:00, 2025-01-15T16:57:00",
+                "2025-01-15T16:47:01, 2025-01-16T08:10:00",
+                "2025-01-15T16:57:00, 2025-01-16T08:10:00",
                 "2025-01-15T16:58:00, 2025-01-16T08:10:00",
                 "2025-01-15T23:30:00, 2025-01-16T08:10:00",
         })
@@ -101,9 +104,38 @@ class CarePlanEngineTest {
             ZoneId ny = ZoneId.of("America/New_York");
             Instant dx = java.time.LocalDateTime.parse(diagnosisLocal).atZone(ny).toInstant();
 
-            Instant start = firstStart(plan(PlanInput.of(blockedDuct(dx))));
+            Instant start = firstStart(CarePlanEngine.plan(PlanInput.of(blockedDuct(dx)), PROTOCOL, dx));
 
             assertThat(start.atZone(ny).toLocalDateTime()).isEqualTo(expectedLocal);
+        }
+
+        @ParameterizedTest(name = "diagnosis {0} -> moist heat from {1}, session from {2}")
+        @CsvSource({
+                "2025-01-15T14:59:59Z, 2025-01-15T15:00:00Z, 2025-01-15T15:10:00Z",
+                "2025-01-15T15:00:00Z, 2025-01-15T15:00:00Z, 2025-01-15T15:10:00Z",
+                "2025-01-15T15:00:01Z, 2025-01-15T15:01:00Z, 2025-01-15T15:11:00Z",
+        })
+        void startsTheMoistHeatNoEarlierThanTheDiagnosis(Instant dx, Instant heatStart, Instant sessionStart) {
+            Instant anHourEarlier = dx.minus(Duration.ofHours(1));
+
+            PlannedSession first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(dx)), PROTOCOL,
+                    anHourEarlier)).sessions().get(0);
+
+            assertThat(first.activities().get(0).key()).isEqualTo("s1-moist-heat");
+            assertThat(first.activities().get(0).start()).isEqualTo(heatStart);
+            assertThat(first.start()).isEqualTo(sessionStart);
+        }
+
+        @Test
+        void takesTheHeatLeadInFromTheProtocol() {
+            Protocol fifteenMinutesOfHeat = PROTOCOL.withSteps(s -> s.relation() != StepRelation.BEFORE_START ? s
+                    : new SessionStep(s.id(), s.title(), s.description(), s.codes(), Duration.ofMinutes(15),
+                    s.relation(), Duration.ofMinutes(15), s.performer(), s.kind(), s.activityDefinition()));
+
+            PlanDecision decision = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), fifteenMinutesOfHeat, T0);
+
+            assertThat(firstStart(decision)).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+            assertThat(scheduled(decision).sessions().get(0).activities().get(0).start()).isEqualTo(T0);
         }
 
         @Test
@@ -119,12 +151,98 @@ class CarePlanEngineTest {
             assertThat(start).isEqualTo("2025-01-20T13:10:00Z");
         }
 
-        @Test
-        void usesNowOnlyForThePastNotAsTheAnchor() {
-            PlanDecision early = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0);
-            PlanDecision late = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0.plus(Duration.ofDays(30)));
+    }
 
-            assertThat(firstStart(late)).isEqualTo(firstStart(early)).isEqualTo(T0);
+    /** The planning instant: nothing the planner places starts before it. */
+    @Nested
+    class PlanningTime {
+
+        @ParameterizedTest(name = "planned diagnosis + {0} -> first session {1}, window met {2}")
+        @CsvSource({
+                "PT0S,       2025-01-15T15:10:00Z, true",
+                "PT1H0M30S,  2025-01-15T16:11:00Z, true",
+                "PT24H,      2025-01-16T15:10:00Z, true",
+                "PT47H50M,   2025-01-17T15:00:00Z, true",
+                "PT47H51M,   2025-01-17T15:01:00Z, false",
+                "PT72H,      2025-01-18T15:10:00Z, false",
+        })
+        void aLateDiagnosisIsPlannedFromNow(Duration lateBy, Instant expectedStart, boolean met) {
+            Instant now = T0.plus(lateBy);
+
+            PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, now));
+
+            assertThat(plan.sessions().get(0).start()).isEqualTo(expectedStart);
+            assertThat(plan.sessions()).extracting(s -> s.start().toString()).containsExactly(expectedStart.toString(),
+                    expectedStart.plus(Duration.ofHours(24)).toString(), expectedStart.plus(Duration.ofHours(48)).toString());
+            assertThat(plan.sessions()).flatExtracting(PlannedSession::activities)
+                    .allSatisfy(a -> assertThat(a.start()).as(a.key()).isAfterOrEqualTo(now));
+            assertThat(plan.home()).allSatisfy(h -> assertThat(h.start()).isAfterOrEqualTo(now));
+            assertThat(plan.deadline()).isEqualTo("2025-01-17T15:00:00Z");
+            assertThat(plan.windowMet()).isEqualTo(met);
+            assertThat(noteCodes(plan).contains(NoteCode.WINDOW_MISSED)).isEqualTo(!met);
+        }
+
+        @Test
+        void aWindowMissedBecauseThePlanIsMadeLateSaysSo() {
+            Instant threeDaysLate = T0.plus(Duration.ofDays(3));
+
+            PlanDecision decision = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, threeDaysLate);
+
+            assertThat(decision.notes()).filteredOn(n -> n.code() == NoteCode.WINDOW_MISSED).singleElement()
+                    .satisfies(n -> {
+                        assertThat(n.severity()).isEqualTo(PlanNote.Severity.WARNING);
+                        assertThat(n.text()).contains("48 h window").contains("session 1")
+                                .contains("starts 2025-01-18T15:10:00Z")
+                                .contains("the plan is made at 2025-01-18T15:00:00Z");
+                    });
+        }
+
+        @Test
+        void aLateInfectedDiagnosisWaitsForTheLaterOfNowAndTheAntibioticLeadTime() {
+            Instant now = T0.plus(Duration.ofHours(30));
+            PlanInput input = input(mastitis(T0), List.of(cephalexin(T0)), List.of());
+
+            PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(input, PROTOCOL, now));
+
+            assertThat(plan.earliestStart()).as("the rules alone").isEqualTo(T0.plus(Duration.ofHours(24)));
+            assertThat(plan.sessions().get(0).start()).isEqualTo(now.plus(Duration.ofMinutes(10)));
+        }
+
+        @Test
+        void aSessionDueBeforeNowThatNobodyRecordedIsPlannedAgainFromNowWithANote() {
+            PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
+            List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            Instant nextMorning = Instant.parse("2025-01-16T09:00:00Z");
+
+            PlanDecision.Scheduled replanned = scheduled(CarePlanEngine.plan(
+                    new PlanInput(blockedDuct(T0), List.of(), List.of(), stored), PROTOCOL, nextMorning));
+
+            assertThat(replanned.sessions()).extracting(s -> s.start().toString()).as("08:10 EST, heat from opening")
+                    .containsExactly("2025-01-16T13:10:00Z", "2025-01-17T13:10:00Z", "2025-01-18T13:10:00Z");
+            assertThat(replanned.sessions()).flatExtracting(PlannedSession::activities)
+                    .allSatisfy(a -> assertThat(a.start()).as(a.key()).isAfterOrEqualTo(nextMorning));
+            assertThat(replanned.notes()).filteredOn(n -> n.code() == NoteCode.UNRECORDED_SESSION_MOVED)
+                    .singleElement().satisfies(n -> {
+                        assertThat(n.severity()).isEqualTo(PlanNote.Severity.WARNING);
+                        assertThat(n.text()).contains("Session 1 was due at 2025-01-15T15:10:00Z")
+                                .contains("planned again at 2025-01-16T13:10:00Z");
+                    });
+            assertThat(replanned.windowMet()).isTrue();
+        }
+
+        @Test
+        void aSessionNotYetDueIsNotReportedAsMoved() {
+            PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
+            List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            Instant beforeTheHeat = Instant.parse("2025-01-15T14:59:00Z");
+
+            PlanDecision.Scheduled replanned = scheduled(CarePlanEngine.plan(
+                    new PlanInput(blockedDuct(T0), List.of(), List.of(), stored), PROTOCOL, beforeTheHeat));
+
+            assertThat(replanned.sessions().get(0).start()).isEqualTo(first.sessions().get(0).start());
+            assertThat(noteCodes(replanned)).doesNotContain(NoteCode.UNRECORDED_SESSION_MOVED);
         }
     }
 
@@ -170,8 +288,8 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(saturday10Est)),
                     PROTOCOL, NOW));
 
-            // 24 h later is 11:00 EDT on Sunday.
-            assertThat(plan.sessions().get(1).start()).isEqualTo("2025-03-09T15:00:00Z");
+            // The first session at 10:10 EST (heat from 10:00); 24 h later is 11:10 EDT on Sunday.
+            assertThat(plan.sessions().get(1).start()).isEqualTo("2025-03-09T15:10:00Z");
         }
     }
 
@@ -213,12 +331,14 @@ class CarePlanEngineTest {
                     .extracting(PlanNote::text).asString().contains("no visit fits the clinic hours");
         }
 
+        /** The moist heat first, from the diagnosis: no session before diagnosis + 10 min whatever the antibiotic. */
         @ParameterizedTest(name = "antibiotic started diagnosis - {0} -> start diagnosis + {1} min")
         @CsvSource({
-                "PT24H1M, 0",
-                "PT24H,   0",
-                "PT23H59M, 1",
-                "PT0S,    1440",
+                "PT24H1M,  10",
+                "PT23H51M, 10",
+                "PT23H50M, 10",
+                "PT23H49M, 11",
+                "PT0S,     1440",
         })
         void waitsTwentyFourHoursOnTheAntibiotic(Duration beforeDiagnosis, long expectedMinutes) {
             PlanInput input = input(mastitis(T0), List.of(cephalexin(T0.minus(beforeDiagnosis))), List.of());
@@ -228,6 +348,18 @@ class CarePlanEngineTest {
             assertThat(plan.infected()).isTrue();
             assertThat(plan.earliestStart()).isEqualTo(T0.plus(Duration.ofMinutes(expectedMinutes)));
             assertThat(plan.sessions().get(0).start()).isEqualTo(T0.plus(Duration.ofMinutes(expectedMinutes)));
+        }
+
+        @Test
+        void boundsTheSessionNotTheMoistHeatBeforeItByTheAntibioticLeadTime() {
+            Instant antibioticStart = T0.minus(Duration.ofHours(23));
+
+            PlannedSession first = scheduled(plan(input(mastitis(T0), List.of(cephalexin(antibioticStart)),
+                    List.of()))).sessions().get(0);
+
+            assertThat(first.start()).isEqualTo(antibioticStart.plus(Duration.ofHours(24)));
+            assertThat(first.activities().get(0).start()).as("moist heat, prior to the session")
+                    .isEqualTo(antibioticStart.plus(Duration.ofHours(23)).plus(Duration.ofMinutes(50)));
         }
 
         @Test
@@ -310,7 +442,7 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled plan = scheduled(plan(input(blockedDuct(T0), List.of(topical), List.of())));
 
             assertThat(plan.infected()).isFalse();
-            assertThat(plan.sessions().get(0).start()).isEqualTo(T0);
+            assertThat(plan.sessions().get(0).start()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
         }
 
         @Test
@@ -376,8 +508,8 @@ class CarePlanEngineTest {
         @CsvSource({
                 "-PT72H1M, false",
                 "-PT72H,   true",
-                "PT1H,     true",
-                "PT1H1S,   false",
+                "PT0S,     true",
+                "PT1S,     false",
         })
         void looksBackSeventyTwoHoursAndNotBeyondNow(Duration offset, boolean infected) {
             PlanDecision decision = plan(input(blockedDuct(T0), List.of(),
@@ -543,6 +675,88 @@ class CarePlanEngineTest {
         }
     }
 
+    /** A session a clinician recorded is history: it stays as recorded and the following sessions follow it. */
+    @Nested
+    class RecordedSessions {
+
+        static PlanDecision.Scheduled firstPlan() {
+            return scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
+        }
+
+        /** The first plan as stored, with every activity of session 1 marked completed by the therapist. */
+        static List<PriorActivity> withFirstSessionCompleted(PlanDecision.Scheduled plan) {
+            return plan.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(),
+                            a.key().startsWith("s1-") ? "completed" : a.status()))
+                    .toList();
+        }
+
+        static PlanDecision.Scheduled replanWithAntibiotic(List<PriorActivity> prior, Instant antibioticStart,
+                                                           Instant now) {
+            return scheduled(CarePlanEngine.plan(new PlanInput(blockedDuct(T0), List.of(cephalexin(antibioticStart)),
+                    List.of(), prior), PROTOCOL, now));
+        }
+
+        @Test
+        void anAntibioticAfterACompletedFirstSessionMovesOnlyTheSessionsStillToCome() {
+            PlanDecision.Scheduled before = firstPlan();
+            Instant antibioticStart = Instant.parse("2025-01-15T16:30:00Z");
+
+            PlanDecision.Scheduled after = replanWithAntibiotic(withFirstSessionCompleted(before), antibioticStart,
+                    antibioticStart.plus(Duration.ofMinutes(1)));
+
+            assertThat(after.sessions().get(0).activities()).as("session 1 as recorded")
+                    .isEqualTo(before.sessions().get(0).activities().stream().map(a -> a.withStatus("completed")).toList());
+            assertThat(after.sessions()).extracting(s -> s.start().toString()).as("no day skipped")
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-16T16:30:00Z", "2025-01-17T16:30:00Z");
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.WINDOW_MISSED, NoteCode.UNRECORDED_SESSION_MOVED);
+        }
+
+        @Test
+        void theWindowIsJudgedOnTheFirstSessionAsItTookPlace() {
+            PlanDecision.Scheduled before = firstPlan();
+            Instant antibioticStart = Instant.parse("2025-01-16T16:00:00Z");
+
+            PlanDecision.Scheduled after = replanWithAntibiotic(withFirstSessionCompleted(before), antibioticStart,
+                    antibioticStart.plus(Duration.ofMinutes(1)));
+
+            assertThat(after.sessions()).extracting(s -> s.start().toString())
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-17T16:00:00Z", "2025-01-18T16:00:00Z");
+            assertThat(after.windowMet()).isTrue();
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.WINDOW_MISSED);
+        }
+
+        @ParameterizedTest(name = "antibiotic from {0} -> session 2 at {1}")
+        @CsvSource({
+                "2025-01-15T15:09:00Z, 2025-01-16T15:10:00Z",
+                "2025-01-15T15:10:00Z, 2025-01-16T15:10:00Z",
+                "2025-01-15T15:11:00Z, 2025-01-16T15:11:00Z",
+        })
+        void theNextSessionFollowsTheRecordedOneByTheIntervalAndTheAntibioticLeadTime(Instant antibioticStart,
+                                                                                     Instant secondStart) {
+            PlanDecision.Scheduled after = replanWithAntibiotic(withFirstSessionCompleted(firstPlan()),
+                    antibioticStart, Instant.parse("2025-01-15T16:20:00Z"));
+
+            assertThat(after.sessions().get(1).start()).isEqualTo(secondStart);
+            assertThat(after.sessions().get(2).start()).isEqualTo(secondStart.plus(Duration.ofHours(24)));
+        }
+
+        @Test
+        void aLateRecordedFirstSessionIsTheOneTheWindowNoteNames() {
+            Instant recordedStart = Instant.parse("2025-01-17T15:30:00Z");
+            List<PriorActivity> prior = List.of(new PriorActivity("s1-ultrasound", recordedStart,
+                    recordedStart.plus(Duration.ofMinutes(8)), "completed"));
+
+            PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(new PlanInput(blockedDuct(T0), List.of(),
+                    List.of(), prior), PROTOCOL, Instant.parse("2025-01-17T17:00:00Z")));
+
+            assertThat(plan.sessions().get(0).start()).isEqualTo(recordedStart);
+            assertThat(plan.notes()).filteredOn(n -> n.code() == NoteCode.WINDOW_MISSED).singleElement()
+                    .extracting(PlanNote::text).asString()
+                    .contains("session 1) starts 2025-01-17T15:30:00Z").contains("as recorded");
+        }
+    }
+
     @Nested
     class PriorActivities {
 
@@ -566,14 +780,18 @@ class CarePlanEngineTest {
             PlannedActivity ultrasound = plan.sessions().get(0).activities().get(1);
             assertThat(ultrasound.start()).isEqualTo("2025-01-15T15:05:00Z");
             assertThat(ultrasound.status()).isEqualTo("completed");
+            assertThat(plan.sessions().get(0).start()).as("from the recorded ultrasound").isEqualTo("2025-01-15T15:05:00Z");
             PlannedActivity manual = plan.sessions().get(0).activities().get(2);
-            assertThat(manual.start()).as("past, but nobody recorded it: planned again").isEqualTo("2025-01-15T15:08:00Z");
+            assertThat(manual.start()).as("not recorded, but part of a session that took place: kept")
+                    .isEqualTo("2025-01-15T15:13:00Z");
             assertThat(manual.status()).isEqualTo("scheduled");
+            assertThat(plan.sessions().get(0).activities().get(0).start()).as("heat, not on the stored plan")
+                    .isEqualTo("2025-01-15T14:55:00Z");
             PlannedActivity education2 = plan.sessions().get(1).activities().get(3);
-            assertThat(education2.start()).as("future: re-planned").isEqualTo("2025-01-16T15:23:00Z");
+            assertThat(education2.start()).as("future: re-planned, from now").isEqualTo("2025-01-16T21:33:00Z");
             assertThat(education2.status()).isEqualTo("cancelled");
             PlannedActivity ultrasound3 = plan.sessions().get(2).activities().get(1);
-            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T15:00:00Z");
+            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T21:10:00Z");
             assertThat(noteCodes(plan)).contains(NoteCode.PRIOR_ACTIVITY_KEPT);
         }
     
@@ -594,7 +812,8 @@ class CarePlanEngineTest {
                     .allSatisfy(activity -> assertThat(activity.start()).as(activity.key())
                             .isAfterOrEqualTo(leadTimeEnds.minus(Duration.ofMinutes(10)))));
             assertThat(after.sessions().get(0).start()).isAfterOrEqualTo(leadTimeEnds);
-            assertThat(noteCodes(after)).doesNotContain(NoteCode.PRIOR_ACTIVITY_KEPT);
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.PRIOR_ACTIVITY_KEPT)
+                    .contains(NoteCode.UNRECORDED_SESSION_MOVED);
         }
     }
 }

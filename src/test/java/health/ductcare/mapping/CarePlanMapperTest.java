@@ -26,7 +26,8 @@ class CarePlanMapperTest {
 
     static final Protocol PROTOCOL = Fhir.defaultProtocol().protocol();
     static final Instant RECEIVED = Instant.parse("2025-01-15T16:00:00Z");
-    static final Instant NOW = Instant.parse("2025-01-15T16:00:05Z");
+    /** Planned when the blocked duct is recorded (10:00 EST). */
+    static final Instant NOW = Instant.parse("2025-01-15T15:00:00Z");
     static final Reference PATIENT = new Reference("Patient/p1");
 
     static CarePlan carePlan(String condition, List<String> meds, List<String> observations, CarePlan existing,
@@ -84,15 +85,15 @@ class CarePlanMapperTest {
         assertThat(plan.getSubject().getReference()).isEqualTo("Patient/p1");
         assertThat(plan.getAddressesFirstRep().getReference()).isEqualTo("Condition/blocked-duct");
         assertThat(plan.getAuthor().getReference()).isEqualTo("Device/ductcare");
-        assertThat(plan.getCreatedElement().getValueAsString()).isEqualTo("2025-01-15T16:00:05Z");
+        assertThat(plan.getCreatedElement().getValueAsString()).isEqualTo("2025-01-15T15:00:00Z");
         assertThat(plan.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("91251008");
-        assertThat(plan.getPeriod().getStartElement().getValueAsString()).isEqualTo("2025-01-15T14:50:00Z");
-        assertThat(plan.getPeriod().getEndElement().getValueAsString()).isEqualTo("2025-01-18T15:43:00Z");
+        assertThat(plan.getPeriod().getStartElement().getValueAsString()).isEqualTo("2025-01-15T15:00:00Z");
+        assertThat(plan.getPeriod().getEndElement().getValueAsString()).isEqualTo("2025-01-18T15:53:00Z");
         assertThat(plan.getActivity()).hasSize(3 * 6 + 2);
 
         CarePlanActivityComponent heat = activity(plan, "s1-moist-heat");
-        assertThat(start(heat)).isEqualTo("2025-01-15T14:50:00Z");
-        assertThat(end(heat)).isEqualTo("2025-01-15T15:00:00Z");
+        assertThat(start(heat)).isEqualTo("2025-01-15T15:00:00Z");
+        assertThat(end(heat)).isEqualTo("2025-01-15T15:10:00Z");
         assertThat(heat.getDetail().getKind()).isEqualTo(CarePlan.CarePlanActivityKind.SERVICEREQUEST);
         assertThat(heat.getDetail().getCode().getCodingFirstRep().getSystem()).isEqualTo("http://www.ama-assn.org/go/cpt");
         assertThat(heat.getDetail().getCode().getCodingFirstRep().getCode()).isEqualTo("97010");
@@ -104,11 +105,11 @@ class CarePlanMapperTest {
         CarePlanActivityComponent education = activity(plan, "s1-education");
         assertThat(education.getDetail().getCode().getCoding()).extracting(c -> c.getCode())
                 .containsExactly("97535", "311401005");
-        assertThat(start(education)).isEqualTo("2025-01-15T15:23:00Z");
+        assertThat(start(education)).isEqualTo("2025-01-15T15:33:00Z");
 
         CarePlanActivityComponent feed = activity(plan, "s3-trial-feed-or-pump");
-        assertThat(start(feed)).isEqualTo("2025-01-17T15:43:00Z");
-        assertThat(end(feed)).isEqualTo("2025-01-17T16:03:00Z");
+        assertThat(start(feed)).isEqualTo("2025-01-17T15:53:00Z");
+        assertThat(end(feed)).isEqualTo("2025-01-17T16:13:00Z");
         assertThat(feed.getDetail().getKind()).isEqualTo(CarePlan.CarePlanActivityKind.TASK);
         assertThat(feed.getDetail().getPerformerFirstRep().getReference()).isEqualTo("Patient/p1");
 
@@ -117,15 +118,15 @@ class CarePlanMapperTest {
         assertThat(repeat.getFrequency()).isEqualTo(1);
         assertThat(repeat.getPeriod()).isEqualByComparingTo("1");
         assertThat(repeat.getPeriodUnit().toCode()).isEqualTo("d");
-        assertThat(repeat.getBoundsPeriod().getStartElement().getValueAsString()).isEqualTo("2025-01-15T15:43:00Z");
-        assertThat(repeat.getBoundsPeriod().getEndElement().getValueAsString()).isEqualTo("2025-01-18T15:43:00Z");
+        assertThat(repeat.getBoundsPeriod().getStartElement().getValueAsString()).isEqualTo("2025-01-15T15:53:00Z");
+        assertThat(repeat.getBoundsPeriod().getEndElement().getValueAsString()).isEqualTo("2025-01-18T15:53:00Z");
 
         assertThat(plan.getNote()).extracting(n -> n.getText())
                 .anyMatch(t -> t.contains("DIAGNOSIS_TIME_SOURCE") && t.contains("Condition.recordedDate"))
                 .anyMatch(t -> t.contains("PROTOCOL") && t.contains("clinic protocol"));
         String narrative = plan.getText().getDivAsString();
         assertThat(plan.getText().getStatus().toCode()).isEqualTo("generated");
-        assertThat(narrative).contains("Wed 15 Jan 2025 09:50-10:00 EST").contains("2025-01-15 14:50-15:00Z")
+        assertThat(narrative).contains("Wed 15 Jan 2025 10:00-10:10 EST").contains("2025-01-15 15:00-15:10Z")
                 .contains("Moist heat");
     }
 
@@ -163,8 +164,8 @@ class CarePlanMapperTest {
         CarePlan plan = carePlan("condition-mastitis.json", List.of("medicationrequest-contained-dicloxacillin.json"),
                 List.of());
 
-        // validity start 2025-01-14T13:00Z + 24 h is before the diagnosis (14:30Z): start at diagnosis.
-        assertThat(start(activity(plan, "s1-ultrasound"))).isEqualTo("2025-01-15T14:30:00Z");
+        // validity start 2025-01-14T13:00Z + 24 h is before the diagnosis (14:30Z), planned at 15:00Z: heat from then.
+        assertThat(start(activity(plan, "s1-ultrasound"))).isEqualTo("2025-01-15T15:10:00Z");
     }
 
     @Test
@@ -226,7 +227,7 @@ class CarePlanMapperTest {
         List<PriorActivity> prior = PlanInputMapper.priorActivities(stored);
         assertThat(prior).hasSize(20);
         assertThat(prior).filteredOn(p -> p.key().equals("s1-moist-heat")).singleElement()
-                .satisfies(p -> assertThat(p.start()).isEqualTo("2025-01-15T14:50:00Z"));
+                .satisfies(p -> assertThat(p.start()).isEqualTo("2025-01-15T15:00:00Z"));
 
         Instant later = Instant.parse("2025-01-16T12:00:00Z");
         CarePlan replanned = carePlan("condition-blocked-duct.json", List.of(), List.of(), stored, PROTOCOL, later);
@@ -234,7 +235,7 @@ class CarePlanMapperTest {
         assertThat(replanned.getIdElement().getIdPart()).isEqualTo("cp-7");
         assertThat(activity(replanned, "s1-ultrasound").getDetail().getStatus())
                 .isEqualTo(CarePlan.CarePlanActivityStatus.COMPLETED);
-        assertThat(start(activity(replanned, "s1-ultrasound"))).isEqualTo("2025-01-15T15:00:00Z");
+        assertThat(start(activity(replanned, "s1-ultrasound"))).isEqualTo("2025-01-15T15:10:00Z");
         assertThat(activity(replanned, "s2-ultrasound").getDetail().getStatus())
                 .isEqualTo(CarePlan.CarePlanActivityStatus.SCHEDULED);
     }
@@ -248,7 +249,7 @@ class CarePlanMapperTest {
 
         assertThat(plan.getInstantiatesCanonical().get(0).getValue())
                 .isEqualTo("https://ductcare.health/fhir/PlanDefinition/blocked-duct-pt-abm36|1.0.0");
-        assertThat(start(activity(plan, "s1-cold-pack"))).isEqualTo("2025-01-15T14:50:00Z");
+        assertThat(start(activity(plan, "s1-cold-pack"))).isEqualTo("2025-01-15T15:00:00Z");
         assertThat(activity(plan, "s1-feed-on-demand").getDetail().getCode().hasCoding()).isFalse();
         assertThat(plan.getNote()).extracting(n -> n.getText()).anyMatch(t -> t.contains("ABM Protocol #36 variant"));
     }
