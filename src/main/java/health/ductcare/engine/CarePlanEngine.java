@@ -1,6 +1,5 @@
 package health.ductcare.engine;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,14 +50,13 @@ public final class CarePlanEngine {
                     unscheduledSessions(protocol, placer, priors), unscheduledHome(protocol, priors), notes);
         }
         Instant earliest = earliestStart(dxTime.time(), infection, protocol, placer, notes);
-        Instant notBeforeNow = placer.sessionStartOfVisitFrom(now);
-        List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, later(earliest, notBeforeNow));
-        notes.addAll(unrecordedSessionsMoved(placer, priors, sessions));
+        List<PlannedSession> sessions = scheduleSessions(protocol, placer, priors, earliest);
+        notes.addAll(unrecordedPastSessions(placer, priors, sessions, now));
         Instant firstStart = sessions.get(0).start();
         if (firstStart.isAfter(deadline)) {
             boolean firstRecorded = priors.recordedSessionStart(placer.layout(1, Instant.EPOCH, SCHEDULED)).isPresent();
             notes.add(windowMissed(protocol, dxTime.time(), deadline, infection.infected() ? earliest : null,
-                    notBeforeNow, now, firstStart, firstRecorded));
+                    firstStart, firstRecorded));
         }
         List<PlannedHomeActivity> home = scheduleHome(protocol, sessions, priors);
         if (priors.kept() > 0) {
@@ -120,19 +118,28 @@ public final class CarePlanEngine {
     }
 
     /**
-     * Sessions of the previous plan that were due before now, with nothing recorded for them, are planned again
-     * from now; a note says so, so that a session that did take place can still be recorded.
+     * Times follow the clinical facts, not the moment the plan is made, so a diagnosis that arrives late, or a
+     * session nobody recorded, leaves sessions whose time has passed. Each one gets a warning, so that the clinic
+     * arranges it or records that it took place: one the rules moved since the previous plan says where from.
      */
-    private static List<PlanNote> unrecordedSessionsMoved(VisitPlacer placer, PriorActivities priors,
-                                                          List<PlannedSession> sessions) {
+    private static List<PlanNote> unrecordedPastSessions(VisitPlacer placer, PriorActivities priors,
+                                                         List<PlannedSession> sessions, Instant now) {
         List<PlanNote> notes = new ArrayList<>();
         for (PlannedSession session : sessions) {
-            priors.unrecordedPastSessionStart(placer.layout(session.number(), Instant.EPOCH, SCHEDULED))
-                    .filter(previous -> !previous.equals(session.start()))
-                    .ifPresent(previous -> notes.add(PlanNote.warning(NoteCode.UNRECORDED_SESSION_MOVED, "Session "
-                            + session.number() + " was due at " + previous + " and nothing is recorded for it: it is"
-                            + " planned again at " + session.start() + ". If it took place, record its activities"
-                            + " (e.g. completed) with their times.")));
+            List<PlannedActivity> layout = placer.layout(session.number(), Instant.EPOCH, SCHEDULED);
+            Optional<Instant> previous = priors.unrecordedPastSessionStart(layout)
+                    .filter(start -> !start.equals(session.start()));
+            if (previous.isPresent()) {
+                notes.add(PlanNote.warning(NoteCode.UNRECORDED_SESSION_MOVED, "Session " + session.number()
+                        + " was due at " + previous.get() + " and nothing is recorded for it: it is planned again at "
+                        + session.start() + ". If it took place, record its activities (e.g. completed) with their"
+                        + " times."));
+            } else if (session.start().isBefore(now) && priors.recordedSessionStart(layout).isEmpty()) {
+                notes.add(PlanNote.warning(NoteCode.SESSION_DUE_UNRECORDED, "Session " + session.number()
+                        + " is due at " + session.start() + ", which has passed, and nothing is recorded for it:"
+                        + " arrange it as soon as possible, or record its activities (e.g. completed) if it took"
+                        + " place."));
+            }
         }
         return notes;
     }
@@ -169,16 +176,13 @@ public final class CarePlanEngine {
 
     /** {@code infectedEarliest} is the earliest start the antibiotic allows, null when not infected. */
     private static PlanNote windowMissed(Protocol protocol, Instant dxTime, Instant deadline, Instant infectedEarliest,
-                                         Instant notBeforeNow, Instant now, Instant firstStart, boolean firstRecorded) {
+                                         Instant firstStart, boolean firstRecorded) {
         String why;
         if (firstRecorded) {
             why = "it took place then, as recorded on the plan";
         } else if (infectedEarliest != null && infectedEarliest.isAfter(deadline)) {
             why = "the antibiotic lead time of " + Texts.human(protocol.antibioticLeadTime()) + " ends at "
                     + infectedEarliest + ", after the deadline";
-        } else if (notBeforeNow.isAfter(deadline)) {
-            why = "the plan is made at " + now + ": with the " + Texts.human(Duration.between(now, notBeforeNow))
-                    + " before the session, the session can start at " + notBeforeNow + " at the earliest";
         } else {
             why = "no visit fits the clinic hours (" + protocol.clinicHours().opens() + "-"
                     + protocol.clinicHours().closes() + " " + protocol.clinicHours().zone() + ") before the deadline";

@@ -152,27 +152,27 @@ class CarePlanFlowTest {
     }
 
     @Test
-    void aDiagnosisThatArrivesLateIsPlannedFromNowAndSaysWhenTheWindowIsMissed() {
-        clock.setNow(Instant.parse("2025-03-04T12:00:00Z"));
-        String dayLate = post("Condition", blockedDuct(newPatient(), "2025-03-03T10:00:00Z"));
-        JsonPath inWindow = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + dayLate)
+    void aDiagnosisThatArrivesLateKeepsTheTimesTheRulesGiveAndSaysWhichSessionsToArrange() {
+        clock.setNow(Instant.parse("2025-03-03T10:00:00Z"));
+        String onTime = post("Condition", blockedDuct(newPatient(), "2025-03-03T10:00:00Z"));
+        JsonPath onTimePlan = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + onTime)
                 .then().statusCode(200).body("status", equalTo("active")).extract().asString());
-        assertThat(start(inWindow, "s1-moist-heat")).isEqualTo("2025-03-04T12:00:00Z");
-        assertThat(start(inWindow, "s1-ultrasound")).isEqualTo("2025-03-04T12:10:00Z");
-        assertThat(start(inWindow, "s2-ultrasound")).isEqualTo("2025-03-05T12:10:00Z");
-        assertThat(inWindow.getString("note.text.join(' ')")).doesNotContain("WINDOW_MISSED");
-        assertValid(inWindow.prettify());
 
         clock.setNow(Instant.parse("2025-03-06T10:00:00Z"));
         String threeDaysLate = post("Condition", blockedDuct(newPatient(), "2025-03-03T10:00:00Z"));
-        JsonPath missed = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + threeDaysLate)
+        JsonPath latePlan = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + threeDaysLate)
                 .then().statusCode(200).body("status", equalTo("active")).extract().asString());
-        assertThat(start(missed, "s1-moist-heat")).isEqualTo("2025-03-06T10:00:00Z");
-        assertThat(start(missed, "s1-ultrasound")).isEqualTo("2025-03-06T10:10:00Z");
-        assertThat(missed.getList("note.text", String.class)).filteredOn(t -> t.contains("WINDOW_MISSED"))
-                .singleElement().asString().startsWith("WARNING").contains("session 1")
-                .contains("the plan is made at 2025-03-06T10:00:00Z");
-        assertValid(missed.prettify());
+
+        assertThat(latePlan.getList("activity.detail.scheduledPeriod.start", String.class))
+                .as("times follow the diagnosis, not the arrival").isNotEmpty()
+                .isEqualTo(onTimePlan.getList("activity.detail.scheduledPeriod.start", String.class));
+        assertThat(onTimePlan.getString("note.text.join(' ')")).doesNotContain("SESSION_DUE_UNRECORDED");
+        assertThat(latePlan.getList("note.text", String.class)).filteredOn(t -> t.contains("SESSION_DUE_UNRECORDED"))
+                .hasSize(3).first().asString().startsWith("WARNING")
+                .contains("Session 1 is due at " + start(onTimePlan, "s1-ultrasound"))
+                .contains("arrange it as soon as possible");
+        assertThat(latePlan.getString("note.text.join(' ')")).doesNotContain("WINDOW_MISSED");
+        assertValid(latePlan.prettify());
     }
 
     @Test

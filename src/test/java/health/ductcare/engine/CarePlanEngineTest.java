@@ -157,59 +157,55 @@ class CarePlanEngineTest {
     @Nested
     class PlanningTime {
 
-        @ParameterizedTest(name = "planned diagnosis + {0} -> first session {1}, window met {2}")
+        @ParameterizedTest(name = "planned diagnosis + {0} -> {1} sessions already due")
         @CsvSource({
-                "PT0S,       2025-01-15T15:10:00Z, true",
-                "PT1H0M30S,  2025-01-15T16:11:00Z, true",
-                "PT24H,      2025-01-16T15:10:00Z, true",
-                "PT47H50M,   2025-01-17T15:00:00Z, true",
-                "PT47H51M,   2025-01-17T15:01:00Z, false",
-                "PT72H,      2025-01-18T15:10:00Z, false",
+                "PT0S,       0",
+                "PT10M,      0",
+                "PT10M1S,    1",
+                "PT1H0M30S,  1",
+                "PT24H10M,   1",
+                "PT24H10M1S, 2",
+                "PT47H50M,   2",
+                "PT72H,      3",
         })
-        void aLateDiagnosisIsPlannedFromNow(Duration lateBy, Instant expectedStart, boolean met) {
+        void aLateDiagnosisKeepsTheTimesTheRulesGiveAndFlagsThoseThatHavePassed(Duration lateBy, int due) {
             Instant now = T0.plus(lateBy);
 
             PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, now));
 
-            assertThat(plan.sessions().get(0).start()).isEqualTo(expectedStart);
-            assertThat(plan.sessions()).extracting(s -> s.start().toString()).containsExactly(expectedStart.toString(),
-                    expectedStart.plus(Duration.ofHours(24)).toString(), expectedStart.plus(Duration.ofHours(48)).toString());
-            assertThat(plan.sessions()).flatExtracting(PlannedSession::activities)
-                    .allSatisfy(a -> assertThat(a.start()).as(a.key()).isAfterOrEqualTo(now));
-            assertThat(plan.home()).allSatisfy(h -> assertThat(h.start()).isAfterOrEqualTo(now));
-            assertThat(plan.deadline()).isEqualTo("2025-01-17T15:00:00Z");
-            assertThat(plan.windowMet()).isEqualTo(met);
-            assertThat(noteCodes(plan).contains(NoteCode.WINDOW_MISSED)).isEqualTo(!met);
+            assertThat(plan.sessions()).extracting(s -> s.start().toString())
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-16T15:10:00Z", "2025-01-17T15:10:00Z");
+            assertThat(plan.windowMet()).isTrue();
+            assertThat(noteCodes(plan)).doesNotContain(NoteCode.WINDOW_MISSED, NoteCode.UNRECORDED_SESSION_MOVED);
+            assertThat(plan.notes()).filteredOn(n -> n.code() == NoteCode.SESSION_DUE_UNRECORDED).hasSize(due)
+                    .allSatisfy(n -> assertThat(n.severity()).isEqualTo(PlanNote.Severity.WARNING));
         }
 
         @Test
-        void aWindowMissedBecauseThePlanIsMadeLateSaysSo() {
+        void aDiagnosisThatArrivesAfterItsWindowSaysWhichSessionToArrange() {
             Instant threeDaysLate = T0.plus(Duration.ofDays(3));
 
             PlanDecision decision = CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, threeDaysLate);
 
-            assertThat(decision.notes()).filteredOn(n -> n.code() == NoteCode.WINDOW_MISSED).singleElement()
-                    .satisfies(n -> {
-                        assertThat(n.severity()).isEqualTo(PlanNote.Severity.WARNING);
-                        assertThat(n.text()).contains("48 h window").contains("session 1")
-                                .contains("starts 2025-01-18T15:10:00Z")
-                                .contains("the plan is made at 2025-01-18T15:00:00Z");
-                    });
+            assertThat(decision.notes()).filteredOn(n -> n.code() == NoteCode.SESSION_DUE_UNRECORDED).first()
+                    .satisfies(n -> assertThat(n.text()).contains("Session 1 is due at 2025-01-15T15:10:00Z")
+                            .contains("arrange it as soon as possible"));
         }
 
         @Test
-        void aLateInfectedDiagnosisWaitsForTheLaterOfNowAndTheAntibioticLeadTime() {
+        void aLateInfectedDiagnosisKeepsTheAntibioticLeadTime() {
             Instant now = T0.plus(Duration.ofHours(30));
             PlanInput input = input(mastitis(T0), List.of(cephalexin(T0)), List.of());
 
             PlanDecision.Scheduled plan = scheduled(CarePlanEngine.plan(input, PROTOCOL, now));
 
-            assertThat(plan.earliestStart()).as("the rules alone").isEqualTo(T0.plus(Duration.ofHours(24)));
-            assertThat(plan.sessions().get(0).start()).isEqualTo(now.plus(Duration.ofMinutes(10)));
+            assertThat(plan.earliestStart()).isEqualTo(T0.plus(Duration.ofHours(24)));
+            assertThat(plan.sessions().get(0).start()).isEqualTo(T0.plus(Duration.ofHours(24)));
+            assertThat(noteCodes(plan)).contains(NoteCode.SESSION_DUE_UNRECORDED);
         }
 
         @Test
-        void aSessionDueBeforeNowThatNobodyRecordedIsPlannedAgainFromNowWithANote() {
+        void aSessionDueBeforeNowThatNobodyRecordedKeepsItsTimeWithANote() {
             PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
             List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
                     .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
@@ -218,21 +214,17 @@ class CarePlanEngineTest {
             PlanDecision.Scheduled replanned = scheduled(CarePlanEngine.plan(
                     new PlanInput(blockedDuct(T0), List.of(), List.of(), stored), PROTOCOL, nextMorning));
 
-            assertThat(replanned.sessions()).extracting(s -> s.start().toString()).as("08:10 EST, heat from opening")
-                    .containsExactly("2025-01-16T13:10:00Z", "2025-01-17T13:10:00Z", "2025-01-18T13:10:00Z");
-            assertThat(replanned.sessions()).flatExtracting(PlannedSession::activities)
-                    .allSatisfy(a -> assertThat(a.start()).as(a.key()).isAfterOrEqualTo(nextMorning));
-            assertThat(replanned.notes()).filteredOn(n -> n.code() == NoteCode.UNRECORDED_SESSION_MOVED)
-                    .singleElement().satisfies(n -> {
-                        assertThat(n.severity()).isEqualTo(PlanNote.Severity.WARNING);
-                        assertThat(n.text()).contains("Session 1 was due at 2025-01-15T15:10:00Z")
-                                .contains("planned again at 2025-01-16T13:10:00Z");
-                    });
-            assertThat(replanned.windowMet()).isTrue();
+            assertThat(replanned.sessions()).extracting(PlannedSession::start)
+                    .containsExactlyElementsOf(first.sessions().stream().map(PlannedSession::start).toList());
+            assertThat(noteCodes(replanned)).doesNotContain(NoteCode.UNRECORDED_SESSION_MOVED);
+            assertThat(replanned.notes()).filteredOn(n -> n.code() == NoteCode.SESSION_DUE_UNRECORDED)
+                    .singleElement().satisfies(n -> assertThat(n.text())
+                            .contains("Session 1 is due at 2025-01-15T15:10:00Z"));
+            assertThat(noteCodes(first)).doesNotContain(NoteCode.SESSION_DUE_UNRECORDED);
         }
 
         @Test
-        void aSessionNotYetDueIsNotReportedAsMoved() {
+        void aSessionNotYetDueIsNotReported() {
             PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
             List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
                     .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
@@ -242,7 +234,8 @@ class CarePlanEngineTest {
                     new PlanInput(blockedDuct(T0), List.of(), List.of(), stored), PROTOCOL, beforeTheHeat));
 
             assertThat(replanned.sessions().get(0).start()).isEqualTo(first.sessions().get(0).start());
-            assertThat(noteCodes(replanned)).doesNotContain(NoteCode.UNRECORDED_SESSION_MOVED);
+            assertThat(noteCodes(replanned)).doesNotContain(NoteCode.UNRECORDED_SESSION_MOVED,
+                    NoteCode.SESSION_DUE_UNRECORDED);
         }
     }
 
@@ -788,10 +781,11 @@ class CarePlanEngineTest {
             assertThat(plan.sessions().get(0).activities().get(0).start()).as("heat, not on the stored plan")
                     .isEqualTo("2025-01-15T14:55:00Z");
             PlannedActivity education2 = plan.sessions().get(1).activities().get(3);
-            assertThat(education2.start()).as("future: re-planned, from now").isEqualTo("2025-01-16T21:33:00Z");
+            assertThat(education2.start()).as("future: re-planned, 24 h after the recorded session")
+                    .isEqualTo("2025-01-16T15:28:00Z");
             assertThat(education2.status()).isEqualTo("cancelled");
             PlannedActivity ultrasound3 = plan.sessions().get(2).activities().get(1);
-            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T21:10:00Z");
+            assertThat(ultrasound3.start()).isEqualTo("2025-01-17T15:05:00Z");
             assertThat(noteCodes(plan)).contains(NoteCode.PRIOR_ACTIVITY_KEPT);
         }
     

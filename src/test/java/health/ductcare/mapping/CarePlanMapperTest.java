@@ -164,8 +164,8 @@ class CarePlanMapperTest {
         CarePlan plan = carePlan("condition-mastitis.json", List.of("medicationrequest-contained-dicloxacillin.json"),
                 List.of());
 
-        // validity start 2025-01-14T13:00Z + 24 h is before the diagnosis (14:30Z), planned at 15:00Z: heat from then.
-        assertThat(start(activity(plan, "s1-ultrasound"))).isEqualTo("2025-01-15T15:10:00Z");
+        // validity start 2025-01-14T13:00Z + 24 h is before the diagnosis (14:30Z): heat from the diagnosis.
+        assertThat(start(activity(plan, "s1-ultrasound"))).isEqualTo("2025-01-15T14:40:00Z");
     }
 
     @Test
