@@ -79,6 +79,8 @@ class CarePlanDiagnosisTest {
         given().when().get("/fhir/CarePlan/careplan-" + abscess).then().statusCode(404);
         post("MedicationRequest", cephalexin(patient, "2025-03-04T12:00:00Z"));
         assertThat(plan(blocked).getString("status")).isEqualTo("revoked");
+        String diagnosedMeanwhile = post("Condition", blockedDuct(patient, "2025-03-04T10:00:00Z"));
+        given().when().get("/fhir/CarePlan/careplan-" + diagnosedMeanwhile).then().statusCode(404);
 
         given().contentType(FHIR_JSON).body(withId(abscess(patient, "resolved", "confirmed"), abscess))
                 .when().put("/fhir/Condition/" + abscess).then().statusCode(200);
@@ -86,6 +88,7 @@ class CarePlanDiagnosisTest {
         assertThat(resumed.getString("status")).isEqualTo("active");
         assertThat(start(resumed, "s1-ultrasound")).isEqualTo(start(before, "s1-ultrasound"));
         assertThat(plan(mastitisCondition).getString("status")).isEqualTo("active");
+        assertThat(plan(diagnosedMeanwhile).getString("status")).isEqualTo("active");
     }
 
     @Test
