@@ -2,6 +2,8 @@ package health.ductcare.service;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.ductcare.engine.CarePlanEngine;
+import health.ductcare.engine.Code;
+import health.ductcare.engine.CodeSet;
 import health.ductcare.engine.NoteCode;
 import health.ductcare.engine.PlanDecision;
 import health.ductcare.engine.PlanInput;
@@ -25,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
@@ -119,6 +122,18 @@ public class CarePlanService implements ResourceChangeListener {
         }
     }
 
+    /**
+     * The other Conditions matter only when they are abscesses, and a stored Condition can only be one if the text
+     * of some abscess code (or code prefix) occurs in its JSON: the others are not parsed (bench/RESULTS.md item
+     * 22). Stored JSON is HAPI's encoding, which never escapes the characters codes are made of.
+     */
+    private static List<StoredResource> mayBeAbscesses(List<StoredResource> conditions, Protocol protocol) {
+        CodeSet abscess = protocol.codes().abscess();
+        List<String> codeTexts = Stream.concat(abscess.exact().stream(), abscess.prefixes().stream())
+                .map(Code::code).distinct().toList();
+        return conditions.stream().filter(stored -> codeTexts.stream().anyMatch(stored.json()::contains)).toList();
+    }
+
     private boolean isAbscess(Condition condition) {
         return protocols.active().protocol().codes().abscess()
                 .matchesAny(PlanInputMapper.diagnosis(condition, null).codes());
@@ -150,7 +165,8 @@ public class CarePlanService implements ResourceChangeListener {
             if (inputs == null) {
                 locks.lock(patientReference);
                 inputs = new PatientInputs(
-                        only == null ? conditions : parseAll(search.match("Condition", bySubject, MAX_INPUTS), Condition.class),
+                        only == null ? conditions : parseAll(mayBeAbscesses(search.match("Condition", bySubject,
+                                MAX_INPUTS), protocol), Condition.class),
                         parseAll(search.match("MedicationRequest", bySubject, MAX_INPUTS), MedicationRequest.class),
                         parseAll(search.match("Observation", bySubject, MAX_INPUTS), Observation.class));
             }
