@@ -41,6 +41,12 @@ class CarePlanEngineTest {
         return scheduled(decision).sessions().get(0).start();
     }
 
+    /** The activities of a plan as they would be read back from the stored CarePlan. */
+    static List<PriorActivity> storedActivities(PlanDecision.Scheduled plan) {
+        return plan.sessions().stream().flatMap(s -> s.activities().stream())
+                .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+    }
+
     static List<NoteCode> noteCodes(PlanDecision decision) {
         return decision.notes().stream().map(PlanNote::code).toList();
     }
@@ -207,8 +213,7 @@ class CarePlanEngineTest {
         @Test
         void aSessionDueBeforeNowThatNobodyRecordedKeepsItsTimeWithANote() {
             PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
-            List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
-                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            List<PriorActivity> stored = storedActivities(first);
             Instant nextMorning = Instant.parse("2025-01-16T09:00:00Z");
 
             PlanDecision.Scheduled replanned = scheduled(CarePlanEngine.plan(
@@ -226,8 +231,7 @@ class CarePlanEngineTest {
         @Test
         void aSessionNotYetDueIsNotReported() {
             PlanDecision.Scheduled first = scheduled(CarePlanEngine.plan(PlanInput.of(blockedDuct(T0)), PROTOCOL, T0));
-            List<PriorActivity> stored = first.sessions().stream().flatMap(s -> s.activities().stream())
-                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            List<PriorActivity> stored = storedActivities(first);
             Instant beforeTheHeat = Instant.parse("2025-01-15T14:59:00Z");
 
             PlanDecision.Scheduled replanned = scheduled(CarePlanEngine.plan(
@@ -793,8 +797,7 @@ class CarePlanEngineTest {
         void anAntibioticAfterTheFirstSessionsTimeMovesTheWholeSessionIfNobodyRecordedIt() {
             PlanDecision.Scheduled before = scheduled(CarePlanEngine.plan(
                     new PlanInput(blockedDuct(T0), List.of(), List.of(), List.of()), PROTOCOL, T0));
-            List<PriorActivity> prior = before.sessions().stream().flatMap(s -> s.activities().stream())
-                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(), a.status())).toList();
+            List<PriorActivity> prior = storedActivities(before);
             Instant antibioticStart = before.sessions().get(0).start().plus(Duration.ofMinutes(5));
             Instant now = antibioticStart.plus(Duration.ofMinutes(1));
 
