@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ValidationResult;
+import health.ductcare.fhir.validation.LeanDefinitions;
 import health.ductcare.fhir.validation.OfflineR4Support;
 import health.ductcare.fhir.validation.PooledInstanceValidatorModule;
 import health.ductcare.support.Lazy;
@@ -30,7 +31,8 @@ public class FhirValidation {
 
     private final FhirContext context;
     private final boolean warmUpEnabled;
-    private final Lazy<FhirValidator> validator;
+    private final boolean compactDefinitions;
+    private final Lazy<Validator> validator;
     private static final long WARM_UP_WAIT_SECONDS = 180;
 
     private final CountDownLatch warmedUp = new CountDownLatch(1);
@@ -41,12 +43,21 @@ public class FhirValidation {
             @ConfigProperty(name = "ductcare.validation.pool-size", defaultValue = "-1") int poolSize,
             @ConfigProperty(name = "ductcare.validation.max-uses-per-validator", defaultValue = "10000")
             int maxUsesPerValidator,
-            @ConfigProperty(name = "ductcare.validation.warm-up", defaultValue = "true") boolean warmUpEnabled) {
+            @ConfigProperty(name = "ductcare.validation.warm-up", defaultValue = "true") boolean warmUpEnabled,
+            @ConfigProperty(name = "ductcare.validation.compact-definitions", defaultValue = "true")
+            boolean compactDefinitions) {
         this.context = context;
         this.warmUpEnabled = warmUpEnabled;
+        this.compactDefinitions = compactDefinitions;
         int resolvedPoolSize = resolvePoolSize(poolSize);
-        this.validator = Lazy.of(() -> context.newValidator().registerValidatorModule(
-                module(OfflineR4Support.chain(context), resolvedPoolSize, maxUsesPerValidator)));
+        this.validator = Lazy.of(() -> {
+            IValidationSupport support = OfflineR4Support.chain(context);
+            return new Validator(context.newValidator().registerValidatorModule(
+                    module(support, resolvedPoolSize, maxUsesPerValidator)), support);
+        });
+    }
+
+    private record Validator(FhirValidator validator, IValidationSupport support) {
     }
 
     /**
@@ -54,7 +65,7 @@ public class FhirValidation {
      * HL7 validator classes (about half a second), which would otherwise delay the moment the server listens.
      */
     private FhirValidator validator() {
-        return validator.get();
+        return validator.get().validator();
     }
 
     /** The validator module for a pool size: 0 is HAPI's stock module, a new InstanceValidator per call. */
@@ -140,6 +151,11 @@ public class FhirValidation {
             // It calls the validator directly: validate() waits for this very warm-up.
             validator().validateWithResult("{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/warm-up\"},"
                     + "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"1287638006\"}]}}");
+            if (compactDefinitions) {
+                // before readiness: no validation runs alongside while the definitions change
+                int compacted = LeanDefinitions.compact(validator.get().support());
+                LOG.debugf("Compacted %d StructureDefinitions", compacted);
+            }
             warm = true;
             LOG.infof("FHIR validator warm after %d ms", (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
