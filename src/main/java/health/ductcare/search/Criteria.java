@@ -20,6 +20,12 @@ import org.hl7.fhir.r4.model.DateTimeType;
 final class Criteria {
 
     private static final Set<String> PREFIXES = Set.of("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap");
+    /**
+     * The largest scale (either sign) of a searched number: far beyond the index's amounts (26 integer and 12
+     * fraction digits), and small enough that the range arithmetic stays cheap. {@code 1e999999999} or
+     * {@code 1e-2147483647} made BigDecimal overflow (a 500), and exponents just below that would take minutes.
+     */
+    static final int MAX_NUMBER_SCALE = 1000;
 
     private Criteria() {
     }
@@ -317,11 +323,18 @@ final class Criteria {
     }
 
     private static BigDecimal parseNumber(String value) {
+        BigDecimal number;
         try {
-            return new BigDecimal(value.trim());
+            number = new BigDecimal(value.trim());
         } catch (NumberFormatException e) {
             throw new InvalidRequestException("Invalid number '" + ContentNegotiation.sanitize(value) + "'");
         }
+        if (Math.abs((long) number.scale()) > MAX_NUMBER_SCALE) {
+            throw new InvalidRequestException("Invalid number '" + ContentNegotiation.sanitize(value)
+                    + "': its exponent is out of range (at most " + MAX_NUMBER_SCALE
+                    + " places either side of the point)");
+        }
+        return number;
     }
 
     private static Sql amountCondition(String prefix, BigDecimal number, String column) {

@@ -220,6 +220,17 @@ class SearchParametersTest {
         assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=gt1e25"))).isEmpty();
         assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=lt0.001"))).containsExactly(tiny);
         search("Observation?code=B" + u + "&value-quantity=1e40").then().statusCode(200);
+        assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=lt1e1000"))).containsExactly(tiny);
+        // An exponent no amount needs is refused before BigDecimal arithmetic overflows on it (it was a 500).
+        for (String number : List.of("1e999999999", "1e-2147483647", "ap1e-2147483647", "1e2147483647|x|y",
+                "1e1001")) {
+            search("Observation?code=B" + u + "&value-quantity=" + number).then().statusCode(400)
+                    .body("resourceType", equalTo("OperationOutcome"))
+                    .body("issue[0].code", equalTo("invalid"))
+                    .body("issue[0].diagnostics", containsString("exponent is out of range"));
+        }
+        search("RiskAssessment?probability=1e-999999999").then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("Invalid number '1e-999999999'"));
     }
 
     @Test
