@@ -1,6 +1,8 @@
 package health.ductcare.bundle;
 
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.FhirIds;
 import health.ductcare.service.ResourceTypes;
@@ -18,10 +20,14 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 /**
  * What one Bundle entry asks for (its {@code request}): the interaction, the type, the id or the search
  * criteria, and the conditional headers. Parsing checks the shape the spec gives each interaction; a
- * malformed entry is a 400 naming its index.
+ * malformed entry is a 400 naming its index. A {@code history} entry reads {@code [Type[/id]]/_history}: its type
+ * (null for the system history) and id name whose history, and {@code criteria} holds its query's parameters.
  */
 public record EntryRequest(HTTPVerb method, String type, String id, Integer version,
-        Map<String, List<String>> criteria, Integer ifMatch, Map<String, List<String>> ifNoneExist, String url) {
+        Map<String, List<String>> criteria, Integer ifMatch, Map<String, List<String>> ifNoneExist, String url,
+        boolean history) {
+
+    private static final String HISTORY = "_history";
 
     private static final Pattern VERSION_TAG = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
 
@@ -30,7 +36,13 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
     }
 
     public boolean isSearch() {
-        return (method == HTTPVerb.GET || method == HTTPVerb.HEAD) && id == null;
+        return (method == HTTPVerb.GET || method == HTTPVerb.HEAD) && id == null && !history;
+    }
+
+    /** The query of {@code url} as sent (still percent-encoded), or null when it has none. */
+    public String rawQuery() {
+        int question = url.indexOf('?');
+        return question < 0 ? null : url.substring(question + 1);
     }
 
     /** {@code Entry 3 (PUT Patient/123)}: how errors name the entry, with the client's URL shortened. */
@@ -60,21 +72,27 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
         if (segments.length == 0) {
             throw new InvalidRequestException(name + ": request.url must start with a resource type");
         }
-        String type = segments[0];
-        if (!types.isKnown(type)) {
+        // _history, Type/_history, Type/id/_history: the system, type and instance histories.
+        boolean history = segments.length <= 3 && segments[segments.length - 1].equals(HISTORY);
+        String type = history && segments.length == 1 ? null : segments[0];
+        if (type != null && !types.isKnown(type)) {
             throw new InvalidRequestException(name + ": '" + ContentNegotiation.sanitize(type)
                     + "' is not an R4 resource type");
         }
-        String id = segments.length >= 2 ? segments[1] : null;
+        String id = segments.length >= 2 && !(history && segments.length == 2) ? segments[1] : null;
         if (id != null && !FhirIds.isValid(id)) {
             throw new InvalidRequestException(name + ": '" + ContentNegotiation.sanitize(id) + "' is not a valid id");
         }
         Integer version = null;
-        if (segments.length == 4 && segments[2].equals("_history") && segments[3].matches("[0-9]{1,9}")) {
+        if (segments.length == 4 && segments[2].equals(HISTORY) && segments[3].matches("[0-9]{1,9}")) {
             version = Integer.parseInt(segments[3]);
-        } else if (segments.length > 2) {
+        } else if (segments.length > 2 && !history) {
             throw new InvalidRequestException(name + ": request.url must be Type, Type/id or Type?criteria"
-                    + " (Type/id/_history/n for a read)");
+                    + " (Type/id/_history/n for a read, [Type[/id]]/_history for a history)");
+        }
+        if (history && method != HTTPVerb.GET && method != HTTPVerb.HEAD) {
+            throw new MethodNotAllowedException(name + ": a history is read with GET", RequestTypeEnum.GET,
+                    RequestTypeEnum.HEAD);
         }
         boolean hasResource = entry.getResource() != null;
         switch (method) {
@@ -103,7 +121,7 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
                 }
             }
             case GET, HEAD -> {
-                if (id != null && query != null) {
+                if (id != null && query != null && !history) {
                     throw new InvalidRequestException(name + ": a read takes no search parameters");
                 }
             }
@@ -130,7 +148,7 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
                 throw new InvalidRequestException(name + ": ifNoneExist has no criteria");
             }
         }
-        return new EntryRequest(method, type, id, version, query, ifMatch, ifNoneExist, url);
+        return new EntryRequest(method, type, id, version, query, ifMatch, ifNoneExist, url, history);
     }
 
     private static void requireResource(Bundle.BundleEntryComponent entry, String type, String name) {

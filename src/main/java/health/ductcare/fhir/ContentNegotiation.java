@@ -103,7 +103,8 @@ public final class ContentNegotiation {
         return types;
     }
 
-    static SummaryEnum parseSummary(String value) {
+    /** The {@code _summary} value, or null when absent; anything but true, text, data, count or false is a 400. */
+    public static SummaryEnum parseSummary(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -13,11 +13,11 @@ import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
 import health.ductcare.operation.OperationInputs;
-import health.ductcare.search.DatePeriod;
 import health.ductcare.search.QueryStrings;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
 import health.ductcare.service.ConditionalService;
+import health.ductcare.service.HistoryService;
 import health.ductcare.security.AccessContext;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.ResourceService;
@@ -36,15 +36,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 
@@ -69,9 +66,8 @@ public class FhirEndpoint {
     private final CapabilityStatementFactory capabilityStatement;
     private final GenerateCarePlanOperation generateOperation;
     private final ApplyPlanDefinitionOperation applyOperation;
+    private final HistoryService histories;
     private final String configuredBaseUrl;
-    private final int defaultPageSize;
-    private final int maxPageSize;
     @jakarta.inject.Inject
     AccessPolicy access;
     @jakarta.inject.Inject
@@ -81,9 +77,8 @@ public class FhirEndpoint {
             FhirContext context, SearchService search, ConditionalService conditional,
             CapabilityStatementFactory capabilityStatement,
             GenerateCarePlanOperation generateOperation, ApplyPlanDefinitionOperation applyOperation,
-            @ConfigProperty(name = "ductcare.fhir.base-url", defaultValue = " ") String configuredBaseUrl,
-            @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
-            @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize) {
+            HistoryService histories,
+            @ConfigProperty(name = "ductcare.fhir.base-url", defaultValue = " ") String configuredBaseUrl) {
         this.resources = resources;
         this.types = types;
         this.incoming = incoming;
@@ -94,9 +89,8 @@ public class FhirEndpoint {
         this.capabilityStatement = capabilityStatement;
         this.generateOperation = generateOperation;
         this.applyOperation = applyOperation;
+        this.histories = histories;
         this.configuredBaseUrl = configuredBaseUrl.isBlank() ? null : configuredBaseUrl.replaceAll("/+$", "");
-        this.defaultPageSize = defaultPageSize;
-        this.maxPageSize = maxPageSize;
     }
 
     @GET
@@ -255,7 +249,6 @@ public class FhirEndpoint {
     public Response instanceHistory(@PathParam("type") String type, @PathParam("id") String id,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         types.requireKnown(type);
-        resources.find(type, id).ifPresent(access::checkRead);
         return historyResponse(type, id, headers, uri);
     }
 
@@ -302,63 +295,9 @@ public class FhirEndpoint {
 
     private Response historyResponse(String type, String id, HttpHeaders headers, UriInfo uri) {
         ResponseOptions options = options(headers, uri);
-        MultivaluedMap<String, String> query = uri.getQueryParameters();
-        int count = pageSize(query.getFirst("_count"));
-        Instant since = instantParameter("_since", query.getFirst("_since"));
-        String atValue = query.getFirst("_at");
-        DatePeriod at = atValue == null || atValue.isBlank() ? null : DatePeriod.parse(atValue);
-        Long cursor = null;
-        if (query.getFirst("_cursor") != null) {
-            try {
-                cursor = Long.parseLong(query.getFirst("_cursor"));
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("Invalid _cursor");
-            }
-        }
-        Set<String> hidden = type == null ? access.unreadableTypes(types.all()) : Set.of();
-        ResourceService.HistoryPage page = resources.history(type, id, since, at, cursor, hidden, count);
-        String base = baseUrl(uri);
-        UnparsedBundle history = new UnparsedBundle(Bundle.BundleType.HISTORY);
-        Bundle bundle = history.skeleton();
-        bundle.setTotal((int) Math.min(Integer.MAX_VALUE, page.total()));
-        String selfPath = base + (type == null ? "" : "/" + type) + (id == null ? "" : "/" + id) + "/_history";
-        String selfQuery = uri.getRequestUri().getRawQuery();
-        bundle.addLink().setRelation("self").setUrl(selfPath + (selfQuery == null ? "" : "?" + selfQuery));
-        if (page.hasMore() && !page.versions().isEmpty()) {
-            StringBuilder next = new StringBuilder(selfPath).append("?_count=").append(count);
-            if (since != null) {
-                next.append("&_since=").append(new InstantType(java.util.Date.from(since)).getValueAsString());
-            }
-            if (at != null) {
-                next.append("&_at=").append(atValue.trim().replace(' ', '+'));
-            }
-            StoredResource last = page.versions().get(page.versions().size() - 1);
-            next.append("&_cursor=").append(versionCursor(last));
-            bundle.addLink().setRelation("next").setUrl(next.toString().replace("+", "%2B"));
-        }
-        for (StoredResource version : page.versions()) {
-            Bundle.BundleEntryComponent entry = history.addEntry(version.deleted() ? null : version.json())
-                    .setFullUrl(base + "/" + version.type() + "/" + version.id());
-            Bundle.HTTPVerb verb = switch (version.method()) {
-                case "DELETE" -> Bundle.HTTPVerb.DELETE;
-                case "POST" -> Bundle.HTTPVerb.POST;
-                case "PATCH" -> Bundle.HTTPVerb.PATCH;
-                default -> Bundle.HTTPVerb.PUT;
-            };
-            entry.getRequest().setMethod(verb)
-                    .setUrl(verb == Bundle.HTTPVerb.POST ? version.type() : version.versionlessReference());
-            entry.getResponse()
-                    .setStatus(verb == Bundle.HTTPVerb.POST || version.version() == 1 ? "201 Created"
-                            : version.deleted() ? "204 No Content" : "200 OK")
-                    .setEtag(version.etag())
-                    .setLastModified(java.util.Date.from(version.lastUpdated()));
-        }
+        UnparsedBundle history = histories.history(new HistoryService.HistoryRequest(type, id,
+                uri.getQueryParameters(), uri.getRequestUri().getRawQuery(), baseUrl(uri)));
         return Response.ok(encodeBundle(history, options)).type(options.contentType()).build();
-    }
-
-    /** History pages by the version row key, so concurrent writes neither repeat nor drop entries. */
-    private static long versionCursor(StoredResource version) {
-        return version.versionPid();
     }
 
     private Response storedResponse(StoredResource stored, ResponseOptions options) {
@@ -420,36 +359,6 @@ public class FhirEndpoint {
 
     private static String contentType(HttpHeaders headers) {
         return headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
-    }
-
-    private int pageSize(String value) {
-        if (value == null) {
-            return defaultPageSize;
-        }
-        try {
-            int requested = Integer.parseInt(value.trim());
-            if (requested < 1) {
-                throw new NumberFormatException();
-            }
-            return Math.min(requested, maxPageSize);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("_count must be a positive whole number");
-        }
-    }
-
-    private static Instant instantParameter(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return new InstantType(value.trim()).getValue().toInstant();
-        } catch (RuntimeException e) {
-            try {
-                return Instant.parse(value.trim());
-            } catch (DateTimeParseException ignored) {
-                throw new InvalidRequestException(name + " must be an instant such as 2025-01-31T10:00:00Z");
-            }
-        }
     }
 
     // ---------------------------------------------------------------- operations

@@ -7,6 +7,7 @@ import health.ductcare.fhir.FhirIds;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,6 +20,12 @@ import org.hl7.fhir.r4.model.DateTimeType;
 final class Criteria {
 
     private static final Set<String> PREFIXES = Set.of("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap");
+    /**
+     * The largest scale (either sign) of a searched number: far beyond the index's amounts (26 integer and 12
+     * fraction digits), and small enough that the range arithmetic stays cheap. {@code 1e999999999} or
+     * {@code 1e-2147483647} made BigDecimal overflow (a 500), and exponents just below that would take minutes.
+     */
+    static final int MAX_NUMBER_SCALE = 1000;
 
     private Criteria() {
     }
@@ -49,7 +56,8 @@ final class Criteria {
             return;
         }
         boolean ok = switch (param.type()) {
-            case TOKEN -> modifier.equals("not") || (modifier.equals("text") && !param.name().equals("_id"));
+            case TOKEN -> modifier.equals("not")
+                    || (modifier.equals("text") && !param.name().equals("_id") && !param.booleanValued());
             case STRING -> modifier.equals("exact") || modifier.equals("contains");
             case URI -> modifier.equals("below") || modifier.equals("above");
             case REFERENCE -> resourceTypes.contains(modifier)
@@ -62,6 +70,11 @@ final class Criteria {
         }
     }
 
+    /**
+     * The condition for one occurrence of a parameter. A value that cannot be one of the parameter's (a boolean
+     * that is not true or false, an id that no resource can have) is a 400 naming the parameter and the value,
+     * never a condition that silently matches nothing.
+     */
     static Sql build(String type, SearchParameters.Param param, String modifier, String rawValue, String baseUrl,
             Instant now) {
         List<String> values = split(rawValue, ',');
@@ -69,11 +82,16 @@ final class Criteria {
             throw new InvalidRequestException("Search parameter '" + param.name() + "' has no value");
         }
         if ("missing".equals(modifier)) {
-            return missing(type, param, values.get(0));
+            return missing(type, param, values);
         }
         if (param.name().equals("_id")) {
-            return new Sql().add("not".equals(modifier) ? "r.res_id NOT IN " : "r.res_id IN ")
-                    .in(values.stream().map(Criteria::unescape).toList());
+            List<String> ids = values.stream().map(Criteria::unescape).toList();
+            for (String id : ids) {
+                if (!FhirIds.isValid(id)) {
+                    throw invalidValue(param.name(), id, "an id is 1-64 letters, digits, '-' and '.'");
+                }
+            }
+            return new Sql().add("not".equals(modifier) ? "r.res_id NOT IN " : "r.res_id IN ").in(ids);
         }
         if (param.name().equals("_lastUpdated")) {
             Sql or = new Sql().add("(");
@@ -93,12 +111,34 @@ final class Criteria {
                 .add(or).add("))");
     }
 
-    private static Sql missing(String type, SearchParameters.Param param, String value) {
-        boolean missing = switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new InvalidRequestException(":missing takes true or false");
+    /** Thrown for a value the parameter cannot take: 400, whether the search is lenient or not. */
+    static InvalidRequestException invalidValue(String parameter, String value, String expected) {
+        return new InvalidRequestException("Invalid value '" + ContentNegotiation.sanitize(value)
+                + "' for search parameter '" + ContentNegotiation.sanitize(parameter) + "': " + expected);
+    }
+
+    /** {@code true} or {@code false}, in any case; null for anything else. */
+    private static Boolean parseBoolean(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> null;
         };
+    }
+
+    private static Sql missing(String type, SearchParameters.Param param, List<String> values) {
+        Set<Boolean> wanted = new HashSet<>();
+        for (String value : values) {
+            Boolean parsed = parseBoolean(value);
+            if (parsed == null) {
+                throw invalidValue(param.name() + ":missing", value, "it takes true or false");
+            }
+            wanted.add(parsed);
+        }
+        if (wanted.size() == 2) {
+            return new Sql().add("1 = 1"); // missing or not
+        }
+        boolean missing = wanted.contains(Boolean.TRUE);
         if (SearchParameters.RESOURCE_COLUMNS.contains(param.name())) {
             return new Sql().add(missing ? "1 = 0" : "1 = 1");
         }
@@ -110,7 +150,7 @@ final class Criteria {
     private static Sql valueCondition(SearchParameters.Param param, String modifier, String value, String baseUrl,
             Instant now) {
         return switch (param.type()) {
-            case TOKEN -> token(modifier, value);
+            case TOKEN -> param.booleanValued() ? booleanToken(param, value) : token(modifier, value);
             case STRING -> string(modifier, value);
             case DATE -> dateCondition(value, "x.low_ms", "x.high_ms", now);
             case REFERENCE -> reference(modifier, value, baseUrl);
@@ -142,6 +182,20 @@ final class Criteria {
             return new Sql().add("x.sys = ?", system);
         }
         return new Sql().add("x.code = ? AND x.sys = ?", code, system);
+    }
+
+    /**
+     * A token over a boolean element: {@code true} or {@code false} (a boolean has no system, so {@code |true} is
+     * the same). Anything else could never match.
+     */
+    private static Sql booleanToken(SearchParameters.Param param, String value) {
+        List<String> parts = split(value, '|').stream().map(Criteria::unescape).toList();
+        Boolean parsed = parts.size() == 1 ? parseBoolean(parts.get(0))
+                : parts.size() == 2 && parts.get(0).isEmpty() ? parseBoolean(parts.get(1)) : null;
+        if (parsed == null) {
+            throw invalidValue(param.name(), value, "it is a boolean, true or false");
+        }
+        return new Sql().add("x.code = ?", parsed.toString());
     }
 
     private static Sql string(String modifier, String rawValue) {
@@ -205,6 +259,9 @@ final class Criteria {
         // A '+' in a time zone arrives as a space when the client did not encode it.
         String text = value.trim().replace(' ', '+');
         try {
+            if (text.startsWith("0000")) {
+                throw new IllegalArgumentException(); // R4's year is 0001-9999; HAPI's parser takes 0000 too
+            }
             DateTimeType date = new DateTimeType(text);
             IndexValues.Range range = IndexValues.range(date);
             if (range == null) {
@@ -266,11 +323,18 @@ final class Criteria {
     }
 
     private static BigDecimal parseNumber(String value) {
+        BigDecimal number;
         try {
-            return new BigDecimal(value.trim());
+            number = new BigDecimal(value.trim());
         } catch (NumberFormatException e) {
             throw new InvalidRequestException("Invalid number '" + ContentNegotiation.sanitize(value) + "'");
         }
+        if (Math.abs((long) number.scale()) > MAX_NUMBER_SCALE) {
+            throw new InvalidRequestException("Invalid number '" + ContentNegotiation.sanitize(value)
+                    + "': its exponent is out of range (at most " + MAX_NUMBER_SCALE
+                    + " places either side of the point)");
+        }
+        return number;
     }
 
     private static Sql amountCondition(String prefix, BigDecimal number, String column) {

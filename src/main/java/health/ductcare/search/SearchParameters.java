@@ -1,6 +1,10 @@
 package health.ductcare.search;
 
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeChildChoiceDefinition;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
@@ -15,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -34,12 +39,16 @@ public class SearchParameters {
     /** Parameters served from the resource table itself, not from an index table. */
     static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
 
+    /** R4's boolean-valued FHIRPath form: {@code Patient.deceased.exists() and Patient.deceased != false}. */
+    private static final Pattern EXISTS_AND_NOT_FALSE = Pattern.compile("(\\S+)\\.exists\\(\\) and \\1 != false");
+
     /**
      * One searchable parameter of one type. {@code expression} is null for the resource-table parameters and for
-     * those without a FHIRPath expression for the type (they are then unsupported).
+     * those without a FHIRPath expression for the type (they are then unsupported). {@code booleanValued}: a token
+     * parameter whose every path is a boolean ({@code Patient.active}), so its only values are true and false.
      */
     public record Param(String name, RestSearchParameterTypeEnum type, String uri, String description,
-            Expression expression, Set<String> targets, Set<String> compartments) {
+            Expression expression, Set<String> targets, Set<String> compartments, boolean booleanValued) {
 
         public boolean indexed() {
             return expression != null && INDEXED.contains(type);
@@ -159,20 +168,22 @@ public class SearchParameters {
         Map<String, Param> all = new LinkedHashMap<>();
         all.put("_id", new Param("_id", RestSearchParameterTypeEnum.TOKEN,
                 "http://hl7.org/fhir/SearchParameter/Resource-id", "Logical id of this artifact", null, Set.of(),
-                Set.of()));
+                Set.of(), false));
         all.put("_lastUpdated", new Param("_lastUpdated", RestSearchParameterTypeEnum.DATE,
                 "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated", "When the resource version last changed",
-                null, Set.of(), Set.of()));
+                null, Set.of(), Set.of(), false));
         for (RuntimeSearchParam parameter : definition.getSearchParams()) {
             String name = parameter.getName();
             if (RESOURCE_COLUMNS.contains(name)) {
                 continue;
             }
             Expression expression = INDEXED.contains(parameter.getParamType()) ? expression(type, parameter) : null;
+            boolean booleanValued = parameter.getParamType() == RestSearchParameterTypeEnum.TOKEN
+                    && booleanValued(definition, parameter.getPathsSplitForResourceType(type));
             all.put(name, new Param(name, parameter.getParamType(), parameter.getUri(), parameter.getDescription(),
                     expression, parameter.getTargets() == null ? Set.of() : Set.copyOf(parameter.getTargets()),
                     parameter.getProvidesMembershipInCompartments() == null ? Set.of()
-                            : Set.copyOf(parameter.getProvidesMembershipInCompartments())));
+                            : Set.copyOf(parameter.getProvidesMembershipInCompartments()), booleanValued));
         }
         List<Param> indexed = all.values().stream().filter(Param::indexed).toList();
         List<Param> compartment = indexed.stream()
@@ -187,5 +198,45 @@ public class SearchParameters {
             return null;
         }
         return new Expression(this, String.join(" | ", paths));
+    }
+
+    /** True when every path is a boolean element or R4's boolean {@code exists() and != false} form. */
+    static boolean booleanValued(RuntimeResourceDefinition definition, List<String> paths) {
+        if (paths == null || paths.isEmpty()) {
+            return false;
+        }
+        for (String path : paths) {
+            String trimmed = path.trim();
+            if (!EXISTS_AND_NOT_FALSE.matcher(trimmed).matches() && !"boolean".equals(elementType(definition, trimmed))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The datatype a plain path ({@code Group.characteristic.exclude}) ends at, from HAPI's model; null for a path
+     * with functions, casts or a choice element, whose type the model alone does not give.
+     */
+    private static String elementType(RuntimeResourceDefinition definition, String path) {
+        String[] segments = path.split("\\.");
+        if (!segments[0].equals(definition.getName())) {
+            return null;
+        }
+        BaseRuntimeElementDefinition<?> current = definition;
+        for (int i = 1; i < segments.length; i++) {
+            if (!(current instanceof BaseRuntimeElementCompositeDefinition<?> composite)) {
+                return null;
+            }
+            BaseRuntimeChildDefinition child = composite.getChildByName(segments[i]);
+            if (child == null || child instanceof RuntimeChildChoiceDefinition) {
+                return null;
+            }
+            current = child.getChildByName(segments[i]);
+            if (current == null) {
+                return null;
+            }
+        }
+        return current.getName();
     }
 }

@@ -2,6 +2,7 @@ package health.ductcare.search;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.UnparsedBundle;
@@ -301,7 +302,7 @@ public class SearchService {
                 plan.applied.put("_total", List.of(value));
             }
             case "_summary" -> {
-                plan.countOnly = value.equals("count");
+                plan.countOnly = ContentNegotiation.parseSummary(value) == SummaryEnum.COUNT;
                 plan.applied.put("_summary", List.of(value));
             }
             case "_sort" -> {

@@ -56,8 +56,9 @@ import org.jboss.logging.Logger;
  * A transaction is checked whole first (structure 400, size 413, R4 validation 422), then runs in one database
  * transaction in the order R4 gives (DELETE, POST, PUT/PATCH, GET/HEAD) with the ids of new resources assigned
  * before anything is stored, so references to {@code fullUrl}s are rewritten; any failing entry rolls all back
- * and the answer is that entry's status with an OperationOutcome naming it. A batch runs each entry in its own
- * transaction, in order, and answers each with its own status.
+ * and the answer is that entry's status with an OperationOutcome naming it. A GET entry (read, vread, search or
+ * history) answers what the direct GET of its URL answers, checked and audited as that interaction. A batch runs
+ * each entry in its own transaction, in order, and answers each with its own status.
  */
 @ApplicationScoped
 public class BundleService {
@@ -86,6 +87,7 @@ public class BundleService {
     private final ConditionalService conditional;
     private final PatchService patches;
     private final SearchService search;
+    private final HistoryService histories;
     private final CallerCriteria criteria;
     private final ResourceTypes types;
     private final ReferenceResolver references;
@@ -95,8 +97,8 @@ public class BundleService {
 
     public BundleService(FhirContext context, IncomingResources incoming, FhirValidation validation,
             ResourceService resources, ConditionalService conditional, PatchService patches, SearchService search,
-            CallerCriteria criteria, ResourceTypes types, ReferenceResolver references, Clock clock,
-            AccessPolicy access, BundleAuditLog auditLog) {
+            HistoryService histories, CallerCriteria criteria, ResourceTypes types, ReferenceResolver references,
+            Clock clock, AccessPolicy access, BundleAuditLog auditLog) {
         this.context = context;
         this.incoming = incoming;
         this.validation = validation;
@@ -104,6 +106,7 @@ public class BundleService {
         this.conditional = conditional;
         this.patches = patches;
         this.search = search;
+        this.histories = histories;
         this.criteria = criteria;
         this.types = types;
         this.references = references;
@@ -168,9 +171,15 @@ public class BundleService {
             case PUT -> Interaction.UPDATE;
             case PATCH -> Interaction.PATCH;
             case DELETE -> Interaction.DELETE;
-            default -> request.isSearch() ? Interaction.SEARCH
+            default -> request.history() ? historyInteraction(request)
+                    : request.isSearch() ? Interaction.SEARCH
                     : request.version() != null ? Interaction.VREAD : Interaction.READ;
         };
+    }
+
+    private static Interaction historyInteraction(EntryRequest request) {
+        return request.id() != null ? Interaction.HISTORY_INSTANCE
+                : request.type() != null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_SYSTEM;
     }
 
     // ---------------------------------------------------------------- transaction
@@ -460,6 +469,15 @@ public class BundleService {
     private EntryOutcome get(Entry entry, BundleOptions options) {
         EntryRequest request = entry.request;
         boolean head = request.method() == HTTPVerb.HEAD;
+        if (request.history()) {
+            // The history the endpoint answers for the same URL, checked as it is (the interaction's scope here).
+            access.checkInteraction(historyInteraction(request), request.type());
+            Bundle result = histories.history(new HistoryService.HistoryRequest(request.type(), request.id(),
+                    request.criteria(), request.rawQuery(), options.baseUrl())).parse(context);
+            access.guardBundle(result);
+            return new EntryOutcome(new BundleEntryResponseComponent().setStatus(statusLine(200)),
+                    head ? null : result, null);
+        }
         if (request.isSearch()) {
             access.checkInteraction(Interaction.SEARCH, request.type());
             Map<String, List<String>> parameters = new LinkedHashMap<>(

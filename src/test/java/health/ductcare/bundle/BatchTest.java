@@ -106,4 +106,66 @@ class BatchTest {
                 .body("entry[0].resource.type", equalTo("searchset"))
                 .body("entry[0].resource.entry[0].resource.id", equalTo(id));
     }
+
+    @Test
+    void historyEntriesAnswerWhatTheDirectGetAnswers() {
+        String id = createPatient(unique("MRN"));
+        given().contentType(FHIR_JSON).body(patient(id, unique("MRN"), "Renamed")).when().put("/fhir/Patient/" + id)
+                .then().statusCode(200);
+        List<String> urls = List.of("Patient/" + id + "/_history", "Patient/" + id + "/_history?_count=1",
+                "Patient/_history?_count=2", "Patient/" + id + "/_history/1");
+        StringBuilder entries = new StringBuilder();
+        for (String url : urls) {
+            entries.append(entries.length() == 0 ? "" : ",").append(entry(null, null, "GET", url));
+        }
+        entries.append(",").append(entry(null, null, "GET", "_history?_count=1"))
+                .append(",").append(entry(null, null, "HEAD", "Patient/" + id + "/_history"));
+        Response response = postBundle(bundle("batch", entries.toString()));
+
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("200 OK", "200 OK", "200 OK", "200 OK", "200 OK",
+                        "200 OK")))
+                .body("entry[0].resource.type", equalTo("history"))
+                .body("entry[0].resource.total", equalTo(2))
+                .body("entry[0].resource.entry.resource.meta.versionId", equalTo(List.of("2", "1")))
+                .body("entry[0].resource.entry.request.method", equalTo(List.of("PUT", "POST")))
+                .body("entry[1].resource.entry.size()", equalTo(1))
+                .body("entry[1].resource.link.find { it.relation == 'next' }.url", containsString("_cursor="))
+                .body("entry[3].resource.meta.versionId", equalTo("1"))
+                .body("entry[4].resource.type", equalTo("history"))
+                .body("entry[4].resource.entry.size()", equalTo(1))
+                .body("entry[5].resource", org.hamcrest.Matchers.nullValue());
+        // The very Bundle the direct GET answers (the instance and type histories; the system history moves on with
+        // the audit trail's own writes).
+        for (int i = 0; i < 3; i++) {
+            Object direct = given().accept(FHIR_JSON).urlEncodingEnabled(false).when().get("/fhir/" + urls.get(i))
+                    .then().statusCode(200).extract().path("$");
+            assertThat((Object) response.path("entry[" + i + "].resource")).as(urls.get(i)).isEqualTo(direct);
+        }
+    }
+
+    @Test
+    void historyEntriesFailAsTheDirectGetDoesAndOtherUnsupportedGetsGetTheirOwn4xx() {
+        String id = createPatient(unique("MRN"));
+        Response response = postBundle(bundle("batch",
+                entry(null, null, "GET", "Patient/" + unique("missing") + "/_history"),
+                entry(null, null, "GET", "Patient/_history?_count=banana"),
+                entry(null, null, "GET", "_history?_since=yesterday"),
+                entry(null, null, "DELETE", "Patient/" + id + "/_history"),
+                entry(null, null, "GET", "metadata"),
+                entry(null, null, "GET", "Patient/" + id + "/$everything"),
+                entry(null, null, "GET", "Patient/" + id + "/_history/1/extra"),
+                entry(null, null, "GET", "Patient/" + id + "/_history")));
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("404 Not Found", "400 Bad Request", "400 Bad Request",
+                        "405 Method Not Allowed", "400 Bad Request", "400 Bad Request", "400 Bad Request", "200 OK")))
+                .body("entry[0..6].response.outcome.resourceType", equalTo(java.util.Collections.nCopies(7,
+                        "OperationOutcome")))
+                .body("entry[1].response.outcome.issue[0].diagnostics", containsString("_count"))
+                .body("entry[2].response.outcome.issue[0].diagnostics", containsString("_since"))
+                .body("entry[3].response.outcome.issue[0].diagnostics", containsString("GET"))
+                .body("entry[7].resource.total", equalTo(1));
+        given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id).then().statusCode(200);
+    }
 }
+

@@ -196,6 +196,30 @@ class TransactionTest {
     }
 
     @Test
+    void historyEntriesRunLastAndSeeTheTransactionsOwnWrites() {
+        String id = createPatient(unique("MRN"));
+        Response response = postBundle(bundle("transaction",
+                entry(null, null, "GET", "Patient/" + id + "/_history"),
+                entry(null, patient(id, unique("MRN"), "Historymother"), "PUT", "Patient/" + id),
+                entry(null, null, "GET", "Patient/_history?_count=1")));
+
+        response.then().statusCode(200)
+                .body("type", equalTo("transaction-response"))
+                .body("entry.response.status", equalTo(List.of("200 OK", "200 OK", "200 OK")))
+                .body("entry[0].resource.type", equalTo("history"))
+                .body("entry[0].resource.total", equalTo(2))
+                .body("entry[0].resource.entry[0].resource.name[0].family", equalTo("Historymother"))
+                .body("entry[0].resource.entry.response.status", equalTo(List.of("200 OK", "201 Created")))
+                .body("entry[2].resource.entry[0].resource.id", equalTo(id));
+        // A history that cannot be answered fails the transaction like any other entry.
+        postBundle(bundle("transaction",
+                entry(null, patient(unique("MRN")), "POST", "Patient"),
+                entry(null, null, "GET", "Patient/" + unique("missing") + "/_history")))
+                .then().statusCode(404)
+                .body("issue[0].diagnostics", containsString("Entry 1 (GET Patient/missing-"));
+    }
+
+    @Test
     void conditionalCreateThatMatchesReturnsTheExistingResourceAndIsReferenced() {
         String existing = createPatient(unique("MRN"));
         String fullUrl = "urn:uuid:" + java.util.UUID.randomUUID();

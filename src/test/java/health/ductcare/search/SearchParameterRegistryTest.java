@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Reference;
@@ -40,6 +41,21 @@ class SearchParameterRegistryTest {
         assertThat(indexed).isGreaterThan(1000);
         assertThat(registry.find("Condition", "patient").orElseThrow().inPatientCompartment()).isTrue();
         assertThat(registry.find("Condition", "code").orElseThrow().type()).isEqualTo(RestSearchParameterTypeEnum.TOKEN);
+    }
+
+    @Test
+    void theBooleanTokenParametersAreThoseOverBooleanElements() {
+        Set<String> booleans = new TreeSet<>();
+        for (String type : context.getResourceTypes()) {
+            registry.all(type).stream().filter(SearchParameters.Param::booleanValued)
+                    .forEach(p -> booleans.add(type + "." + p.name()));
+        }
+        // Group.value is a CodeableConcept or a boolean, so it stays an ordinary token.
+        assertThat(booleans).containsExactly("Group.actual", "Group.exclude", "HealthcareService.active",
+                "ImplementationGuide.experimental", "OperationDefinition.instance", "OperationDefinition.system",
+                "OperationDefinition.type", "Organization.active", "OrganizationAffiliation.active", "Patient.active",
+                "Patient.deceased", "Practitioner.active", "PractitionerRole.active", "RelatedPerson.active",
+                "Schedule.active", "StructureDefinition.abstract", "StructureDefinition.experimental");
     }
 
     @Test

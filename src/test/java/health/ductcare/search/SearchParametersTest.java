@@ -10,6 +10,7 @@ import static health.ductcare.search.SearchSupport.search;
 import static health.ductcare.search.SearchSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -219,6 +220,17 @@ class SearchParametersTest {
         assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=gt1e25"))).isEmpty();
         assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=lt0.001"))).containsExactly(tiny);
         search("Observation?code=B" + u + "&value-quantity=1e40").then().statusCode(200);
+        assertThat(matchIds(search("Observation?code=B" + u + "&value-quantity=lt1e1000"))).containsExactly(tiny);
+        // An exponent no amount needs is refused before BigDecimal arithmetic overflows on it (it was a 500).
+        for (String number : List.of("1e999999999", "1e-2147483647", "ap1e-2147483647", "1e2147483647|x|y",
+                "1e1001")) {
+            search("Observation?code=B" + u + "&value-quantity=" + number).then().statusCode(400)
+                    .body("resourceType", equalTo("OperationOutcome"))
+                    .body("issue[0].code", equalTo("invalid"))
+                    .body("issue[0].diagnostics", containsString("exponent is out of range"));
+        }
+        search("RiskAssessment?probability=1e-999999999").then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("Invalid number '1e-999999999'"));
     }
 
     @Test
@@ -356,6 +368,89 @@ class SearchParametersTest {
                 containsString("shoe-size"));
         // unsupported parameter types (composite) too
         search("Observation?code-value-quantity=x$1").then().statusCode(400);
+    }
+
+    @Test
+    void booleanParametersTakeTrueOrFalseAndAnythingElseIs400() {
+        String u = unique();
+        String active = create("Patient", """
+                {"resourceType": "Patient", "active": true, "name": [{"family": "Bool%s"}]}""".formatted(u));
+        String inactive = create("Patient", """
+                {"resourceType": "Patient", "active": false, "name": [{"family": "Bool%s"}]}""".formatted(u));
+        String unknown = create("Patient", """
+                {"resourceType": "Patient", "name": [{"family": "Bool%s"}],
+                 "deceasedDateTime": "2025-01-01T10:00:00Z"}""".formatted(u));
+        String q = "Patient?family=Bool" + u + "&";
+
+        assertThat(matchIds(search(q + "active=true"))).containsExactly(active);
+        assertThat(matchIds(search(q + "active=false"))).containsExactly(inactive);
+        assertThat(matchIds(search(q + "active=TRUE"))).containsExactly(active);
+        assertThat(matchIds(search(q + "active=|true"))).containsExactly(active); // a boolean has no system
+        assertThat(matchIds(search(q + "active=true,false"))).containsExactlyInAnyOrder(active, inactive);
+        assertThat(matchIds(search(q + "active:not=true"))).containsExactlyInAnyOrder(inactive, unknown);
+        assertThat(matchIds(search(q + "active:missing=true"))).containsExactly(unknown);
+        assertThat(matchIds(search(q + "active:missing=false"))).containsExactlyInAnyOrder(active, inactive);
+        assertThat(matchIds(search(q + "deceased=true"))).containsExactly(unknown);
+
+        for (String bad : List.of("banana", "yes", "1", "http://example.org|true", "true|", "true,banana")) {
+            assertInvalidValue(search(q + "active=" + bad), "active", bad.contains(",") ? "banana" : bad);
+        }
+        assertInvalidValue(search(q + "active:not=banana"), "active", "banana");
+        assertInvalidValue(search(q + "deceased=banana"), "deceased", "banana");
+        assertInvalidValue(search(q + "active:missing=true,banana"), "active:missing", "banana");
+        search(q + "active:text=true").then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("':text' is not supported"));
+        // whatever the handling, and whichever way the search arrives
+        assertInvalidValue(given().accept(FHIR_JSON).header("Prefer", "handling=lenient").get("/fhir/" + q
+                + "active=banana"), "active", "banana");
+        assertInvalidValue(given().accept(FHIR_JSON).contentType("application/x-www-form-urlencoded")
+                .formParam("active", "banana").post("/fhir/Patient/_search"), "active", "banana");
+        given().accept(FHIR_JSON).contentType(FHIR_JSON).body("""
+                {"resourceType": "Bundle", "type": "batch", "entry": [
+                 {"request": {"method": "GET", "url": "%sactive=banana"}},
+                 {"request": {"method": "GET", "url": "%sactive=true"}}]}""".formatted(q, q))
+                .post("/fhir").then().statusCode(200)
+                .body("entry[0].response.status", equalTo("400 Bad Request"))
+                .body("entry[0].response.outcome.issue[0].code", equalTo("invalid"))
+                .body("entry[0].response.outcome.issue[0].diagnostics",
+                        allOf(containsString("'active'"), containsString("'banana'")))
+                .body("entry[1].response.status", equalTo("200 OK"))
+                .body("entry[1].resource.entry.resource.id", equalTo(List.of(active)));
+    }
+
+    @Test
+    void valuesNoResourceCanHaveAre400NotAnEmptyMatch() {
+        String u = unique();
+        patient("Bad" + u, "B", "female", "1990-01-01", "MRN-" + u);
+        assertInvalidValue(search("Patient?family=Bad" + u + "&_id=not_an_id"), "_id", "not_an_id");
+        assertInvalidValue(search("Patient?family=Bad" + u + "&_id:not=a!b"), "_id", "a!b");
+        assertInvalidValue(search("Patient?family=Bad" + u + "&birthdate:missing=false,maybe"), "birthdate:missing",
+                "maybe");
+        search("Patient?family=Bad" + u + "&birthdate=0000").then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("Invalid date '0000'"));
+        assertThat(matchIds(search("Patient?family=Bad" + u + "&birthdate:missing=true,false"))).hasSize(1);
+        // _summary is checked by the search itself, so a batch entry's search refuses a bad one too
+        given().accept(FHIR_JSON).contentType(FHIR_JSON).body("""
+                {"resourceType": "Bundle", "type": "batch", "entry": [
+                 {"request": {"method": "GET", "url": "Patient?family=Bad%s&_summary=banana"}},
+                 {"request": {"method": "GET", "url": "Patient?family=Bad%s&_summary=count"}}]}""".formatted(u, u))
+                .post("/fhir").then().statusCode(200)
+                .body("entry[0].response.status", equalTo("400 Bad Request"))
+                .body("entry[0].response.outcome.issue[0].diagnostics", containsString("_summary"))
+                .body("entry[1].response.status", equalTo("200 OK"))
+                .body("entry[1].resource.total", equalTo(1));
+    }
+
+    /** A 400 OperationOutcome that names the parameter and the value, and carries no stack trace. */
+    private static void assertInvalidValue(Response response, String parameter, String value) {
+        response.then().statusCode(400)
+                .body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].severity", equalTo("error"))
+                .body("issue[0].code", equalTo("invalid"))
+                .body("issue[0].diagnostics", allOf(containsString("'" + parameter + "'"),
+                        containsString("'" + value + "'")))
+                .body(not(containsString("Exception")))
+                .body(not(containsString("at health.ductcare")));
     }
 
     @Test

@@ -172,6 +172,34 @@ class AuditEventTest {
     }
 
     @Test
+    void aBatchHistoryEntryIsAuditedAsTheHistoryInteraction() throws Exception {
+        String patient = SecurityFixtures.patient("Historied");
+        String requestId = "batch-history-" + UUID.randomUUID();
+        String batch = """
+                {"resourceType":"Bundle","type":"batch","entry":[
+                 {"request":{"method":"GET","url":"Patient/%s/_history"}},
+                 {"request":{"method":"GET","url":"Patient/_history?_count=1"}},
+                 {"request":{"method":"GET","url":"Patient/no-such-patient/_history"}}]}""".formatted(patient);
+        SecurityFixtures.admin().contentType(FHIR_JSON).header("X-Request-ID", requestId).body(batch).post("/fhir")
+                .then().statusCode(200);
+
+        List<Map<String, Object>> events = ofRequest(recentAuditEvents(), requestId);
+        assertThat(events).hasSize(3);
+        Map<String, Object> instance = events.stream().filter(e -> ("Patient/" + patient).equals(whatOf(e)))
+                .findFirst().orElseThrow();
+        assertThat(subtypesOf(instance)).containsExactly("history-instance", "batch");
+        assertThat(instance.get("action")).isEqualTo("R");
+        assertThat(instance.get("outcome")).isEqualTo("0");
+        Map<String, Object> type = events.stream().filter(e -> "Patient".equals(whatOf(e))).findFirst().orElseThrow();
+        assertThat(subtypesOf(type)).containsExactly("history-type", "batch");
+        assertThat(type.get("action")).isEqualTo("E");
+        Map<String, Object> missing = events.stream().filter(e -> "Patient/no-such-patient".equals(whatOf(e)))
+                .findFirst().orElseThrow();
+        assertThat(subtypesOf(missing)).containsExactly("history-instance", "batch");
+        assertThat(missing.get("outcomeDesc")).isEqualTo("HTTP 404");
+    }
+
+    @Test
     void refusalsAreAuditedAsFailures() throws Exception {
         String id = SecurityFixtures.patient("Refused");
         as(Tokens.user("user/Condition.rs")).get("/fhir/Patient/" + id).then().statusCode(403);

@@ -189,6 +189,31 @@ class PatientCompartmentTest {
     }
 
     @Test
+    void batchHistoryEntriesAreConfinedAsTheDirectHistoryIs() {
+        String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Condition/" + conditionA + "/_history\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Condition/" + conditionB + "/_history\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Condition/_history?_count=1000\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"_history?_count=1000\"}}]}";
+        Response response = as(tokenA).contentType(FHIR_JSON).body(batch).post("/fhir");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.<List<String>>path("entry.response.status"))
+                .containsExactly("200 OK", "404 Not Found", "200 OK", "200 OK");
+        assertThat(response.<List<String>>path("entry[0].resource.entry.resource.id")).containsOnly(conditionA);
+        assertThat(response.<List<String>>path("entry[2].resource.entry.resource.id")).contains(conditionA);
+        assertNothingOfB(response, conditionB);
+        // B's history is not found, in the very words of the direct GET
+        String direct = as(tokenA).get("/fhir/Condition/" + conditionB + "/_history").path("issue[0].diagnostics");
+        assertThat(response.<String>path("entry[1].response.outcome.issue[0].diagnostics")).isEqualTo(direct);
+        // and a scope without search refuses a type history entry, as it refuses the direct one
+        String readOnly = Tokens.patient(patientA, "patient/Condition.r");
+        Response refused = as(readOnly).contentType(FHIR_JSON).body(batch).post("/fhir");
+        assertThat(refused.<List<String>>path("entry.response.status"))
+                .containsExactly("200 OK", "404 Not Found", "403 Forbidden", "403 Forbidden");
+        assertThat(as(readOnly).get("/fhir/Condition/_history").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void historyKeepsDeletedVersionsOfAnotherPatientHidden() {
         String deletedB = SecurityFixtures.create("Condition", SecurityFixtures.conditionJson(null, patientB, markerB));
         admin().delete("/fhir/Condition/" + deletedB).then().statusCode(200);
