@@ -55,10 +55,12 @@ public class GenerateCarePlanOperation {
 
     /**
      * {@code persist=true}: plans first (so an ineligible diagnosis stores nothing), then stores the inputs as one
-     * transaction - whose Condition write makes the stored plan - and returns that stored CarePlan.
+     * transaction - whose Condition write makes the stored plan - and returns that stored CarePlan. The first plan
+     * is made as the service will make the stored one: from the patient's stored facts with the body on top (an
+     * abscess already on her record makes no plan, and stores nothing).
      */
     public CarePlan generateAndStore(IncomingResources.Incoming body, String baseUrl) {
-        generate(request(body));
+        generate(request(body), true);
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Resource resource : inputResources(body)) {
             Bundle.BundleEntryComponent entry = transaction.addEntry();
@@ -172,6 +174,15 @@ public class GenerateCarePlanOperation {
      * planned from the resources given with it alone (about its subject), as if received now.
      */
     public CarePlan generate(GenerateRequest request) {
+        return generate(request, false);
+    }
+
+    /**
+     * @param asStored plan a Condition given inline as the service will once it is stored: from its patient's
+     *                 stored facts with the body merged on top, with the received time and stored plan of the
+     *                 Condition its id names (none for a new one)
+     */
+    private CarePlan generate(GenerateRequest request, boolean asStored) {
         Instant now = clock.instant();
         Protocol protocol = protocols.active().protocol();
         PatientFacts.Inline inline = request.inline().asInline();
@@ -179,8 +190,8 @@ public class GenerateCarePlanOperation {
         PatientFacts facts;
         Instant received = now;
         CarePlan existing = null;
-        if (request.storedCondition() != null) {
-            condition = request.storedCondition();
+        if (request.storedCondition() != null || asStored) {
+            condition = request.storedCondition() != null ? request.storedCondition() : singleCondition(request.inline());
             String conditionId = condition.getIdElement().getIdPart();
             facts = planningFacts.of(condition.getSubject(), PlanningFactsLoader.Reader.CALLER, protocol, inline);
             received = planningFacts.receivedAt(conditionId, now);

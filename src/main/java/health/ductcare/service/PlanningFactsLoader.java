@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.ductcare.engine.Code;
 import health.ductcare.engine.CodeSet;
 import health.ductcare.engine.Protocol;
+import health.ductcare.fhir.FhirIds;
 import health.ductcare.search.SearchService;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.store.StoredResource;
@@ -87,14 +88,19 @@ public class PlanningFactsLoader {
                 inline);
     }
 
-    /** When the service first received the Condition (its version 1), or {@code otherwise} for one it never stored. */
+    /**
+     * When the service first received the Condition (its version 1), or {@code otherwise} for one it never stored
+     * (an inline one with a {@code urn:uuid} is not looked up).
+     */
     public Instant receivedAt(String conditionId, Instant otherwise) {
-        return conditionId == null ? otherwise : resources.firstVersionTime("Condition", conditionId).orElse(otherwise);
+        return !FhirIds.isValid(conditionId) ? otherwise
+                : resources.firstVersionTime("Condition", conditionId).orElse(otherwise);
     }
 
     /** The CarePlan the service keeps for the Condition, or null. */
     public CarePlan storedPlan(String conditionId) {
-        return conditionId == null ? null : resources.find("CarePlan", CarePlanService.carePlanIdFor(conditionId))
+        return !FhirIds.isValid(conditionId) ? null
+                : resources.find("CarePlan", CarePlanService.carePlanIdFor(conditionId))
                 .map(stored -> context.newJsonParser().parseResource(CarePlan.class, stored.json())).orElse(null);
     }
 

@@ -328,6 +328,26 @@ class CarePlanFactsAgreementTest {
         assertThat(view(ok(generate(condition)))).isEqualTo(stored);
     }
 
+    @Test
+    void aPersistingGenerateChecksTheDiagnosisAgainstThePatientsStoredAbscess() {
+        String patient = newPatient();
+        String abscess = post("Condition", abscess(patient, "confirmed"));
+        String bundle = """
+                {"resourceType":"Bundle","type":"collection","entry":[
+                  {"fullUrl":"urn:uuid:%s","resource":%s}]}""".formatted(UUID.randomUUID(),
+                blockedDuct(patient, "2025-03-03T10:00:00Z"));
+
+        // Stored, the diagnosis would get no plan (the abscess stops it): so nothing is stored, and the answer says why.
+        Response persisted = given().contentType(FHIR_JSON).queryParam("persist", "true").body(bundle)
+                .when().post("/fhir/CarePlan/$generate");
+        assertThat(persisted.statusCode()).as(persisted.asString()).isEqualTo(422);
+        assertThat(persisted.jsonPath().getString("issue.diagnostics.join(' ')")).contains("Condition/" + abscess);
+        assertThat(given().queryParam("patient", "Patient/" + patient).when().get("/fhir/Condition")
+                .then().statusCode(200).extract().<Integer>path("total")).isEqualTo(1);
+        // Without persist the Bundle is a preview of what it holds alone.
+        given().contentType(FHIR_JSON).body(bundle).when().post("/fhir/CarePlan/$generate").then().statusCode(200);
+    }
+
     // ------------------------------------------------------------ regression guards
 
     @Test
