@@ -1,37 +1,27 @@
 package health.ductcare.operation;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.ductcare.engine.PlanDecision;
 import health.ductcare.engine.PlanNote;
 import health.ductcare.protocol.LoadedProtocol;
 import health.ductcare.protocol.ProtocolService;
-import health.ductcare.search.SearchService;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.CarePlanPlanner;
-import health.ductcare.service.CarePlanService;
-import health.ductcare.service.ResourceService;
-import health.ductcare.store.StoredResource;
+import health.ductcare.service.PatientFacts;
+import health.ductcare.service.PlanningFactsLoader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Medication;
-import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * {@code POST /fhir/PlanDefinition/{id}/$apply} (R4 operation-plandefinition-apply): the protocol of that
@@ -41,24 +31,16 @@ import org.hl7.fhir.r4.model.Resource;
 @ApplicationScoped
 public class ApplyPlanDefinitionOperation {
 
-    private static final int MAX_INPUTS = 1000;
-
-    private final FhirContext context;
     private final ProtocolService protocols;
-    private final SearchService search;
-    private final ResourceService resources;
     private final Clock clock;
     private final AccessPolicy access;
-    private final CarePlanService carePlans;
+    private final PlanningFactsLoader planningFacts;
 
-    public ApplyPlanDefinitionOperation(FhirContext context, ProtocolService protocols, SearchService search,
-            ResourceService resources, Clock clock, AccessPolicy access, CarePlanService carePlans) {
+    public ApplyPlanDefinitionOperation(ProtocolService protocols, Clock clock, AccessPolicy access,
+            PlanningFactsLoader planningFacts) {
         this.access = access;
-        this.carePlans = carePlans;
-        this.context = context;
+        this.planningFacts = planningFacts;
         this.protocols = protocols;
-        this.search = search;
-        this.resources = resources;
         this.clock = clock;
     }
 
@@ -81,13 +63,10 @@ public class ApplyPlanDefinitionOperation {
                 dataPart != null && dataPart.getResource() instanceof Bundle bundle ? bundle.getEntry() : List.of(),
                 List.of());
 
-        Map<String, List<String>> bySubject = Map.of("subject", List.of(patient));
-        List<Condition> conditions = new ArrayList<>(given.conditions());
-        conditions.addAll(parse(search.match("Condition", bySubject, MAX_INPUTS), Condition.class));
-        List<MedicationRequest> medicationRequests = new ArrayList<>(given.medicationRequests());
-        medicationRequests.addAll(parse(search.match("MedicationRequest", bySubject, MAX_INPUTS), MedicationRequest.class));
-        List<Observation> observations = new ArrayList<>(given.observations());
-        observations.addAll(parse(search.match("Observation", bySubject, MAX_INPUTS), Observation.class));
+        // The patient's stored facts, read as the service reads them for her stored plans, with the data on top.
+        PatientFacts facts = planningFacts.of(new Reference(patient), PlanningFactsLoader.Reader.CALLER,
+                protocol.protocol(), given.asInline());
+        List<Condition> conditions = facts.conditions();
 
         Instant now = clock.instant();
         List<PlanNote> explanations = new ArrayList<>();
@@ -98,12 +77,11 @@ public class ApplyPlanDefinitionOperation {
                 condition.setId("urn:uuid:" + java.util.UUID.randomUUID());
             }
             String conditionId = condition.getIdElement().getIdPart();
-            Instant received = resources.firstVersionTime("Condition", conditionId).orElse(now);
-            CarePlan existing = resources.find("CarePlan", CarePlanService.carePlanIdFor(conditionId))
-                    .map(stored -> (CarePlan) context.newJsonParser().parseResource(stored.json())).orElse(null);
+            Instant received = planningFacts.receivedAt(conditionId, now);
+            CarePlan existing = planningFacts.storedPlan(conditionId);
             CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol.protocol(), condition, conditions,
-                    new Reference(patient), medicationRequests, reference -> medication(given, reference),
-                    observations, received, existing, now);
+                    new Reference(patient), facts.medicationRequests(), facts::medication, facts.observations(),
+                    received, existing, now);
             explanations.addAll(planned.decision().notes());
             Instant diagnosisTime = diagnosisTime(planned.decision());
             if (planned.carePlan().isPresent() && diagnosisTime != null
@@ -145,17 +123,6 @@ public class ApplyPlanDefinitionOperation {
         if (organization != null) {
             plan.addContributor(new Reference(organization));
         }
-    }
-
-    private Medication medication(OperationInputs given, String reference) {
-        Medication fromData = given.medication(reference);
-        return fromData != null ? fromData : carePlans.storedMedication(reference);
-    }
-
-    private <T extends IBaseResource> List<T> parse(List<StoredResource> stored, Class<T> type) {
-        return stored.stream().map(s -> context.newJsonParser().parseResource(type, s.json()))
-                .sorted(Comparator.comparing(r -> ((Resource) r).getIdElement().getIdPart()))
-                .toList();
     }
 
     static String textParameter(Parameters parameters, String name) {

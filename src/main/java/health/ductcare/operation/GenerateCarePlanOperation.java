@@ -1,32 +1,28 @@
 package health.ductcare.operation;
 
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.ductcare.engine.Protocol;
 import health.ductcare.fhir.IncomingResources;
-import health.ductcare.search.SearchService;
+import health.ductcare.protocol.ProtocolService;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.service.BundleService;
-import health.ductcare.service.CarePlanService;
-import health.ductcare.service.ResourceService;
-import health.ductcare.store.StoredResource;
-import java.nio.charset.StandardCharsets;
-import org.hl7.fhir.r4.model.IdType;
-import health.ductcare.protocol.ProtocolService;
 import health.ductcare.service.CarePlanPlanner;
+import health.ductcare.service.CarePlanService;
+import health.ductcare.service.PatientFacts;
+import health.ductcare.service.PlanningFactsLoader;
+import health.ductcare.service.ResourceService;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -38,20 +34,18 @@ import org.hl7.fhir.r4.model.Resource;
 @ApplicationScoped
 public class GenerateCarePlanOperation {
 
-    private static final int MAX_PATIENT_INPUTS = 1000;
-
     private final ProtocolService protocols;
     private final Clock clock;
     private final BundleService bundles;
     private final ResourceService resources;
     private final FhirContext context;
     private final AccessPolicy access;
-    private final SearchService search;
+    private final PlanningFactsLoader planningFacts;
 
     public GenerateCarePlanOperation(ProtocolService protocols, Clock clock, BundleService bundles,
-            ResourceService resources, FhirContext context, AccessPolicy access, SearchService search) {
+            ResourceService resources, FhirContext context, AccessPolicy access, PlanningFactsLoader planningFacts) {
         this.access = access;
-        this.search = search;
+        this.planningFacts = planningFacts;
         this.protocols = protocols;
         this.clock = clock;
         this.bundles = bundles;
@@ -61,10 +55,12 @@ public class GenerateCarePlanOperation {
 
     /**
      * {@code persist=true}: plans first (so an ineligible diagnosis stores nothing), then stores the inputs as one
-     * transaction - whose Condition write makes the stored plan - and returns that stored CarePlan.
+     * transaction - whose Condition write makes the stored plan - and returns that stored CarePlan. The first plan
+     * is made as the service will make the stored one: from the patient's stored facts with the body on top (an
+     * abscess already on her record makes no plan, and stores nothing).
      */
     public CarePlan generateAndStore(IncomingResources.Incoming body, String baseUrl) {
-        generate(inputs(body));
+        generate(request(body), true);
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Resource resource : inputResources(body)) {
             Bundle.BundleEntryComponent entry = transaction.addEntry();
@@ -124,29 +120,37 @@ public class GenerateCarePlanOperation {
     }
 
     /**
-     * The inputs of a {@code $generate} body: a Bundle, or Parameters with a {@code data} Bundle, resources, or a
-     * {@code condition} reference to a stored Condition (read as the caller's token allows).
+     * What a {@code $generate} body asks for: the resources given inline (a Bundle, or Parameters with a
+     * {@code data} Bundle and {@code resource} parts), and the stored Condition a Parameters {@code condition}
+     * reference names (read as the caller's token allows), or null.
      */
-    public OperationInputs inputs(IncomingResources.Incoming body) {
+    public record GenerateRequest(OperationInputs inline, Condition storedCondition) {
+    }
+
+    public GenerateRequest request(IncomingResources.Incoming body) {
         IBaseResource resource = body.resource();
         if (resource instanceof Bundle bundle) {
-            return OperationInputs.of(bundle.getEntry(), List.of());
+            return new GenerateRequest(OperationInputs.of(bundle.getEntry(), List.of()), null);
         }
         if (resource instanceof Parameters parameters) {
             List<Bundle.BundleEntryComponent> entries = new ArrayList<>();
             List<Resource> loose = new ArrayList<>();
+            List<Condition> stored = new ArrayList<>();
             for (Parameters.ParametersParameterComponent part : parameters.getParameter()) {
                 if (part.getResource() instanceof Bundle bundle) {
                     entries.addAll(bundle.getEntry());
                 } else if (part.getResource() != null) {
                     loose.add(part.getResource());
                 } else if ("condition".equals(part.getName()) && part.getValue() instanceof Reference reference) {
-                    Condition condition = storedCondition(reference);
-                    loose.add(condition);
-                    loose.addAll(storedInputsOfPatient(condition));
+                    stored.add(storedCondition(reference));
                 }
             }
-            return OperationInputs.of(entries, loose);
+            OperationInputs inline = OperationInputs.of(entries, loose);
+            if (stored.size() + inline.conditions().size() > 1) {
+                throw new InvalidRequestException("$generate needs exactly one Condition, got "
+                        + (stored.size() + inline.conditions().size()));
+            }
+            return new GenerateRequest(inline, stored.isEmpty() ? null : stored.get(0));
         }
         throw new InvalidRequestException("$generate takes a Bundle or Parameters, not a "
                 + resource.fhirType());
@@ -163,41 +167,47 @@ public class GenerateCarePlanOperation {
         return false;
     }
 
-    public CarePlan generate(OperationInputs inputs) {
-        Condition condition = singleCondition(inputs);
+    /**
+     * The plan of the request's Condition. A stored Condition is planned from its patient's stored facts, with the
+     * resources given inline merged on top ({@link PatientFacts}), and with its received time and stored plan: so,
+     * for the same facts at the same time, exactly as the service plans it. A Condition given inline is a preview
+     * planned from the resources given with it alone (about its subject), as if received now.
+     */
+    public CarePlan generate(GenerateRequest request) {
+        return generate(request, false);
+    }
+
+    /**
+     * @param asStored plan a Condition given inline as the service will once it is stored: from its patient's
+     *                 stored facts with the body merged on top, with the received time and stored plan of the
+     *                 Condition its id names (none for a new one)
+     */
+    private CarePlan generate(GenerateRequest request, boolean asStored) {
         Instant now = clock.instant();
-        String subject = condition.getSubject().getReference();
-        // $generate plans the one Condition it is given; the patient's other diagnoses are not among its inputs.
-        CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocols.active().protocol(), condition, List.of(),
-                new Reference(subject), ofSubject(inputs.medicationRequests(), subject, MedicationRequest::getSubject),
-                inputs::medication, ofSubject(inputs.observations(), subject, Observation::getSubject), now, null, now);
+        Protocol protocol = protocols.active().protocol();
+        PatientFacts.Inline inline = request.inline().asInline();
+        Condition condition;
+        PatientFacts facts;
+        Instant received = now;
+        CarePlan existing = null;
+        if (request.storedCondition() != null || asStored) {
+            condition = request.storedCondition() != null ? request.storedCondition() : singleCondition(request.inline());
+            String conditionId = condition.getIdElement().getIdPart();
+            facts = planningFacts.of(condition.getSubject(), PlanningFactsLoader.Reader.CALLER, protocol, inline);
+            received = planningFacts.receivedAt(conditionId, now);
+            existing = planningFacts.storedPlan(conditionId);
+        } else {
+            condition = singleCondition(request.inline());
+            facts = planningFacts.inlineOnly(condition.getSubject(), protocol, inline);
+        }
+        CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, facts.abscessCandidates(),
+                new Reference(facts.subject()), facts.medicationRequests(), facts::medication, facts.observations(),
+                received, existing, now);
         CarePlan plan = planned.carePlan().orElseThrow(() -> PlanOutcomes.noPlan(
                 "The protocol makes no plan for this Condition", planned.decision().notes()));
+        plan.setId((String) null);
         access.checkRead("CarePlan", plan);
         return plan;
-    }
-
-    /** The inputs about the Condition's own patient: an order or a temperature of another patient is no input. */
-    private static <T> List<T> ofSubject(List<T> inputs, String subject, Function<T, Reference> subjectOf) {
-        if (subject == null) {
-            return inputs;
-        }
-        return inputs.stream().filter(input -> sameTarget(subject, subjectOf.apply(input).getReference())).toList();
-    }
-
-    /** Patient/1 and http://host/fhir/Patient/1 name the same patient; urn:uuid references must be equal. */
-    private static boolean sameTarget(String a, String b) {
-        if (a == null || b == null) {
-            return a == null && b == null;
-        }
-        if (a.equals(b)) {
-            return true;
-        }
-        IdType first = new IdType(a);
-        IdType second = new IdType(b);
-        return first.hasResourceType() && first.hasIdPart() && !a.startsWith("urn:") && !b.startsWith("urn:")
-                && first.getResourceType().equals(second.getResourceType())
-                && first.getIdPart().equals(second.getIdPart());
     }
 
     private Condition storedCondition(Reference reference) {
@@ -208,30 +218,6 @@ public class GenerateCarePlanOperation {
         var stored = resources.read("Condition", id.getIdPart());
         access.checkRead(stored);
         return context.newJsonParser().parseResource(Condition.class, stored.json());
-    }
-
-    /**
-     * For a stored Condition: the antibiotic orders and temperatures stored for its patient, which the plan the
-     * service keeps for that Condition is made from too. Those the caller may not read are left out.
-     */
-    private List<Resource> storedInputsOfPatient(Condition condition) {
-        String subject = condition.getSubject().getReference();
-        if (subject == null || !subject.startsWith("Patient/")) {
-            return List.of();
-        }
-        List<Resource> inputs = new ArrayList<>();
-        for (String type : List.of("MedicationRequest", "Observation")) {
-            for (StoredResource stored : search.match(type, Map.of("subject", List.of(subject)), MAX_PATIENT_INPUTS)) {
-                Resource resource = (Resource) context.newJsonParser().parseResource(stored.json());
-                try {
-                    access.checkRead(type, resource);
-                    inputs.add(resource);
-                } catch (BaseServerResponseException notReadable) {
-                    // Out of the caller's scopes: the plan is made without it.
-                }
-            }
-        }
-        return inputs;
     }
 
     static Condition singleCondition(OperationInputs inputs) {

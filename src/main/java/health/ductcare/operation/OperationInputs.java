@@ -1,5 +1,6 @@
 package health.ductcare.operation;
 
+import health.ductcare.service.PatientFacts;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -42,6 +43,11 @@ public record OperationInputs(List<Condition> conditions, List<MedicationRequest
                 ofType(resources, Observation.class),
                 ofType(resources, Medication.class),
                 resources);
+    }
+
+    /** These resources as the inline part of a patient's planning facts (merged as {@link PatientFacts} says). */
+    public PatientFacts.Inline asInline() {
+        return new PatientFacts.Inline(conditions, medicationRequests, observations, this::medication);
     }
 
     /** A Medication given alongside, found by the reference a MedicationRequest uses for it. */

@@ -12,7 +12,6 @@ import health.ductcare.fhir.ResponseOptions;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
-import health.ductcare.operation.OperationInputs;
 import health.ductcare.search.QueryStrings;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
@@ -375,8 +374,7 @@ public class FhirEndpoint {
             if (GenerateCarePlanOperation.persistRequested(parsed, uri.getQueryParameters().getFirst("persist"))) {
                 return writer.respond(200, generateOperation.generateAndStore(parsed, baseUrl(uri)), options).build();
             }
-            OperationInputs inputs = generateOperation.inputs(parsed);
-            return writer.respond(200, generateOperation.generate(inputs), options).build();
+            return writer.respond(200, generateOperation.generate(generateOperation.request(parsed)), options).build();
         }
         throw unknownOperation(type, operation);
     }

@@ -2,8 +2,6 @@ package health.ductcare.service;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.ductcare.engine.CarePlanEngine;
-import health.ductcare.engine.Code;
-import health.ductcare.engine.CodeSet;
 import health.ductcare.engine.NoteCode;
 import health.ductcare.engine.PlanDecision;
 import health.ductcare.engine.PlanInput;
@@ -14,7 +12,6 @@ import health.ductcare.mapping.CarePlanMapper;
 import health.ductcare.mapping.PlanInputMapper;
 import health.ductcare.observability.CarePlanMetrics;
 import health.ductcare.protocol.ProtocolService;
-import health.ductcare.search.SearchService;
 import health.ductcare.store.PlanLocks;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,14 +22,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
@@ -46,22 +39,20 @@ import org.hl7.fhir.r4.model.Reference;
 @ApplicationScoped
 public class CarePlanService implements ResourceChangeListener {
 
-    private static final int MAX_INPUTS = 1000;
-
     private final FhirContext context;
     private final ResourceService resources;
-    private final SearchService search;
+    private final PlanningFactsLoader planningFacts;
     private final ProtocolService protocols;
     private final PlanLocks locks;
     private final Clock clock;
     private final CarePlanMetrics metrics;
 
-    public CarePlanService(FhirContext context, ResourceService resources, SearchService search,
+    public CarePlanService(FhirContext context, ResourceService resources, PlanningFactsLoader planningFacts,
             ProtocolService protocols, PlanLocks locks, Clock clock, CarePlanMetrics metrics) {
         this.metrics = metrics;
         this.context = context;
         this.resources = resources;
-        this.search = search;
+        this.planningFacts = planningFacts;
         this.protocols = protocols;
         this.locks = locks;
         this.clock = clock;
@@ -122,18 +113,6 @@ public class CarePlanService implements ResourceChangeListener {
         }
     }
 
-    /**
-     * The other Conditions matter only when they are abscesses, and a stored Condition can only be one if the text
-     * of some abscess code (or code prefix) occurs in its JSON: the others are not parsed (bench/RESULTS.md item
-     * 22). Stored JSON is HAPI's encoding, which never escapes the characters codes are made of.
-     */
-    private static List<StoredResource> mayBeAbscesses(List<StoredResource> conditions, Protocol protocol) {
-        CodeSet abscess = protocol.codes().abscess();
-        List<String> codeTexts = Stream.concat(abscess.exact().stream(), abscess.prefixes().stream())
-                .map(Code::code).distinct().toList();
-        return conditions.stream().filter(stored -> codeTexts.stream().anyMatch(stored.json()::contains)).toList();
-    }
-
     private boolean isAbscess(Condition condition) {
         return protocols.active().protocol().codes().abscess()
                 .matchesAny(PlanInputMapper.diagnosis(condition, null).codes());
@@ -141,48 +120,40 @@ public class CarePlanService implements ResourceChangeListener {
 
     /**
      * Recomputes the plans of one Condition, or of every Condition of the patient when {@code only} is null.
-     * A Condition the protocol cannot apply to, and that has no plan yet, costs no further reads.
+     * A Condition the protocol cannot apply to, and that has no plan yet, costs no further reads. The patient's
+     * facts come from {@link PlanningFactsLoader}, as those of {@code $generate} and {@code $apply} do.
      */
     private void replanPatient(String patientReference, Condition only) {
-        Map<String, List<String>> bySubject = Map.of("subject", List.of(patientReference));
+        Protocol protocol = protocols.active().protocol();
+        PatientFacts facts = planningFacts.stored(patientReference, protocol);
         if (only == null) {
             // The patient's Conditions are read under the lock, so one committed meanwhile is not missed.
             locks.lock(patientReference);
         }
-        List<Condition> conditions = only != null ? List.of(only)
-                : parseAll(search.match("Condition", bySubject, MAX_INPUTS), Condition.class);
+        List<Condition> conditions = only != null ? List.of(only) : facts.conditions();
         Instant now = clock.instant();
-        Protocol protocol = protocols.active().protocol();
-        PatientInputs inputs = null;
+        boolean locked = only == null;
         for (Condition condition : conditions) {
             String conditionId = condition.getIdElement().getIdPart();
             String carePlanId = carePlanIdFor(conditionId);
-            Instant received = resources.firstVersionTime("Condition", conditionId).orElse(now);
+            Instant received = planningFacts.receivedAt(conditionId, now);
             Optional<StoredResource> storedPlan = resources.find("CarePlan", carePlanId);
             if (storedPlan.isEmpty() && cannotApply(condition, received, protocol, now)) {
                 continue;
             }
-            if (inputs == null) {
+            if (!locked) {
+                // The antibiotics and temperatures (and, for one Condition, the others) are read under the lock.
                 locks.lock(patientReference);
-                inputs = new PatientInputs(
-                        only == null ? conditions : parseAll(mayBeAbscesses(search.match("Condition", bySubject,
-                                MAX_INPUTS), protocol), Condition.class),
-                        parseAll(search.match("MedicationRequest", bySubject, MAX_INPUTS), MedicationRequest.class),
-                        parseAll(search.match("Observation", bySubject, MAX_INPUTS), Observation.class));
+                locked = true;
             }
             // Decide against the plan as it is after the lock wait, not as it was read before it.
             storedPlan = resources.findForUpdate("CarePlan", carePlanId);
             CarePlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
-            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, inputs.conditions(),
-                    new Reference(patientReference),
-                    inputs.medicationRequests(), this::storedMedication, inputs.observations(), received, existing, now);
+            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, facts.abscessCandidates(),
+                    new Reference(patientReference), facts.medicationRequests(), facts::medication,
+                    facts.observations(), received, existing, now);
             planned.carePlan().ifPresent(plan -> store(carePlanId, plan, existing));
         }
-    }
-
-    /** The patient's Conditions (for the ones that stop therapy), antibiotics and temperatures. */
-    private record PatientInputs(List<Condition> conditions, List<MedicationRequest> medicationRequests,
-            List<Observation> observations) {
     }
 
     /**
@@ -227,23 +198,8 @@ public class CarePlanService implements ResourceChangeListener {
         metrics.recordPlan(plan.getStatus().toCode());
     }
 
-    /** A stored Medication named by a MedicationRequest's {@code medicationReference}, or null. */
-    public Medication storedMedication(String reference) {
-        IdType id = new IdType(reference);
-        if (!"Medication".equals(id.getResourceType()) || id.getIdPart() == null) {
-            return null;
-        }
-        return resources.find("Medication", id.getIdPart())
-                .map(stored -> (Medication) context.newJsonParser().parseResource(stored.json()))
-                .orElse(null);
-    }
-
     private CarePlan parseCarePlan(StoredResource stored) {
         return (CarePlan) context.newJsonParser().parseResource(stored.json());
-    }
-
-    private <T extends IBaseResource> List<T> parseAll(List<StoredResource> stored, Class<T> type) {
-        return stored.stream().map(s -> context.newJsonParser().parseResource(type, s.json())).toList();
     }
 
     /** Only body temperatures (now, or before this change) can change a plan. */
@@ -276,13 +232,6 @@ public class CarePlanService implements ResourceChangeListener {
     }
 
     private static Optional<String> patientOf(Reference subject) {
-        if (subject == null || !subject.hasReference()) {
-            return Optional.empty();
-        }
-        IdType id = new IdType(subject.getReference());
-        if (!"Patient".equals(id.getResourceType()) || id.getIdPart() == null) {
-            return Optional.empty();
-        }
-        return Optional.of("Patient/" + id.getIdPart());
+        return PatientFacts.patientOf(subject);
     }
 }
