@@ -60,7 +60,8 @@ public class GenerateCarePlanOperation {
      * abscess already on her record makes no plan, and stores nothing).
      */
     public CarePlan generateAndStore(IncomingResources.Incoming body, String baseUrl) {
-        generate(request(body), true);
+        GenerateRequest request = request(body);
+        generate(request, true);
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Resource resource : inputResources(body)) {
             Bundle.BundleEntryComponent entry = transaction.addEntry();
@@ -78,18 +79,30 @@ public class GenerateCarePlanOperation {
             }
             entry.setResource(resource);
         }
+        Bundle response = transaction.hasEntry() ? store(transaction, baseUrl) : new Bundle();
+        // A stored Condition named by reference keeps its id; the inputs stored beside it re-plan it.
+        String conditionId = request.storedCondition() != null
+                ? request.storedCondition().getIdElement().getIdPart()
+                : storedConditionId(transaction, response);
+        return resources.find("CarePlan", CarePlanService.carePlanIdFor(conditionId))
+                .map(stored -> context.newJsonParser().parseResource(CarePlan.class, stored.json()))
+                .orElseThrow(() -> new IllegalStateException("The stored Condition made no CarePlan"));
+    }
+
+    private Bundle store(Bundle transaction, String baseUrl) {
         byte[] json = context.newJsonParser().encodeResourceToString(transaction).getBytes(StandardCharsets.UTF_8);
-        Bundle response = bundles.process(json, "application/fhir+json",
+        return bundles.process(json, "application/fhir+json",
                 new BundleService.BundleOptions(baseUrl, BundleService.ReturnContent.MINIMAL));
+    }
+
+    private static String storedConditionId(Bundle transaction, Bundle response) {
         for (int i = 0; i < transaction.getEntry().size(); i++) {
             if (transaction.getEntry().get(i).getResource() instanceof Condition) {
-                String conditionId = new IdType(response.getEntry().get(i).getResponse().getLocation()).getIdPart();
-                return resources.find("CarePlan", CarePlanService.carePlanIdFor(conditionId))
-                        .map(stored -> context.newJsonParser().parseResource(CarePlan.class, stored.json()))
-                        .orElseThrow(() -> new IllegalStateException("The stored Condition made no CarePlan"));
+                return new IdType(response.getEntry().get(i).getResponse().getLocation()).getIdPart();
             }
         }
-        throw new InvalidRequestException("$generate needs exactly one Condition");
+        // generate() has already refused a request without exactly one Condition
+        throw new IllegalStateException("$generate stored no Condition");
     }
 
     /** The resources of the body, with the ids and fullUrls they came with. */

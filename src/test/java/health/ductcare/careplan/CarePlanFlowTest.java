@@ -275,6 +275,37 @@ class CarePlanFlowTest {
     }
 
     @Test
+    void persistingGenerateForAStoredConditionStoresTheNewFactsAndAnswersItsReplannedPlan() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        String parameters = """
+                {"resourceType":"Parameters","parameter":[
+                  {"name":"condition","valueReference":{"reference":"Condition/%s"}},
+                  {"name":"resource","resource":%s}]}""".formatted(condition, cephalexin(patient, "2025-03-03T12:00:00Z"));
+
+        JsonPath plan = new JsonPath(given().contentType(FHIR_JSON).queryParam("persist", "true").body(parameters)
+                .when().post("/fhir/CarePlan/$generate")
+                .then().statusCode(200).body("resourceType", equalTo("CarePlan"))
+                .body("status", equalTo("active")).extract().asString());
+        assertThat(plan.getString("id")).isEqualTo("careplan-" + condition);
+        assertThat(start(plan, "s1-ultrasound")).isEqualTo("2025-03-04T12:00:00Z");
+        given().queryParam("subject", "Patient/" + patient).when().get("/fhir/MedicationRequest")
+                .then().statusCode(200).body("total", equalTo(1));
+        JsonPath stored = new JsonPath(given().when().get("/fhir/CarePlan/careplan-" + condition).then()
+                .statusCode(200).extract().asString());
+        assertThat(start(stored, "s1-ultrasound")).isEqualTo("2025-03-04T12:00:00Z");
+        assertThat(stored.getString("meta.versionId")).isEqualTo(plan.getString("meta.versionId"));
+
+        // Nothing to store: the answer is the plan already stored.
+        String referenceOnly = """
+                {"resourceType":"Parameters","parameter":[{"name":"condition","valueReference":{"reference":"Condition/%s"}}]}"""
+                .formatted(condition);
+        given().contentType(FHIR_JSON).queryParam("persist", "true").body(referenceOnly)
+                .when().post("/fhir/CarePlan/$generate").then().statusCode(200)
+                .body("meta.versionId", equalTo(stored.getString("meta.versionId")));
+    }
+
+    @Test
     void generateForAStoredConditionUsesThePatientsStoredAntibioticsAsTheStoredPlanDoes() {
         String patient = newPatient();
         String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
