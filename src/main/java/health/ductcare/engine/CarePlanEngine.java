@@ -86,19 +86,34 @@ public final class CarePlanEngine {
     }
 
     /**
-     * A session a clinician recorded stays as recorded; every other session starts at or after {@code notBefore}
-     * and at least one follow-up interval after the session before it, recorded or planned.
+     * A session a clinician recorded stays as recorded. A session nobody recorded that comes before a recorded one
+     * keeps the time its previous plan gave it (it is overdue, and moving it would put it after a session that took
+     * place). Every other session starts at or after {@code notBefore} and at least one follow-up interval after
+     * the session before it, recorded or planned.
      */
     private static List<PlannedSession> scheduleSessions(Protocol protocol, VisitPlacer placer, PriorActivities priors,
                                                          Instant notBefore) {
+        int sessionCount = protocol.followUp().count() + 1;
+        int lastRecorded = 0;
+        for (int number = 1; number <= sessionCount; number++) {
+            if (priors.recordedSessionStart(placer.layout(number, Instant.EPOCH, SCHEDULED)).isPresent()) {
+                lastRecorded = number;
+            }
+        }
         List<PlannedSession> sessions = new ArrayList<>();
         Instant previousStart = null;
-        for (int number = 1; number <= protocol.followUp().count() + 1; number++) {
-            Optional<Instant> recordedStart = priors.recordedSessionStart(placer.layout(number, Instant.EPOCH,
-                    SCHEDULED));
+        for (int number = 1; number <= sessionCount; number++) {
+            List<PlannedActivity> layoutAtEpoch = placer.layout(number, Instant.EPOCH, SCHEDULED);
+            Optional<Instant> recordedStart = priors.recordedSessionStart(layoutAtEpoch);
+            Optional<Instant> overdueStart = number < lastRecorded
+                    ? priors.unrecordedPastSessionStart(layoutAtEpoch) : Optional.empty();
             PlannedSession session;
             if (recordedStart.isPresent()) {
                 session = recordedSession(number, recordedStart.get(), placer, priors, SCHEDULED);
+            } else if (overdueStart.isPresent()) {
+                Instant start = overdueStart.get();
+                session = new PlannedSession(number, start, placer.sessionEnd(start),
+                        placer.layout(number, start, SCHEDULED).stream().map(priors::apply).toList());
             } else {
                 Instant start = placer.firstSessionStart(previousStart == null ? notBefore
                         : later(notBefore, previousStart.plus(protocol.followUp().interval())));

@@ -739,6 +739,26 @@ class CarePlanEngineTest {
         }
 
         @Test
+        void anOverdueSessionBeforeARecordedOneKeepsItsTimeWhenAnAntibioticMovesTheRest() {
+            PlanDecision.Scheduled before = firstPlan();
+            List<PriorActivity> secondCompleted = before.sessions().stream().flatMap(s -> s.activities().stream())
+                    .map(a -> new PriorActivity(a.key(), a.start(), a.end(),
+                            a.key().startsWith("s2-") ? "completed" : a.status()))
+                    .toList();
+            Instant antibioticStart = Instant.parse("2025-01-16T18:00:00Z");
+
+            PlanDecision.Scheduled after = replanWithAntibiotic(secondCompleted, antibioticStart,
+                    antibioticStart.plus(Duration.ofMinutes(1)));
+
+            assertThat(after.sessions()).extracting(s -> s.start().toString()).as("in order, session 1 not moved")
+                    .containsExactly("2025-01-15T15:10:00Z", "2025-01-16T15:10:00Z", "2025-01-17T18:00:00Z");
+            assertThat(after.sessions().get(0).activities()).extracting(PlannedActivity::status).containsOnly("scheduled");
+            assertThat(after.notes()).filteredOn(n -> n.code() == NoteCode.SESSION_DUE_UNRECORDED).singleElement()
+                    .extracting(PlanNote::text).asString().startsWith("Session 1 ");
+            assertThat(noteCodes(after)).doesNotContain(NoteCode.UNRECORDED_SESSION_MOVED);
+        }
+
+        @Test
         void aLateRecordedFirstSessionIsTheOneTheWindowNoteNames() {
             Instant recordedStart = Instant.parse("2025-01-17T15:30:00Z");
             List<PriorActivity> prior = List.of(new PriorActivity("s1-ultrasound", recordedStart,
