@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
@@ -20,7 +21,8 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 /**
  * What one Bundle entry asks for (its {@code request}): the interaction, the type, the id or the search
  * criteria, and the conditional headers. Parsing checks the shape the spec gives each interaction; a
- * malformed entry is a 400 naming its index. A {@code history} entry reads {@code [Type[/id]]/_history}: its type
+ * malformed entry is a 400 naming its index. A read's or vread's {@code criteria} hold its result parameters
+ * ({@code _summary}, {@code _elements}). A {@code history} entry reads {@code [Type[/id]]/_history}: its type
  * (null for the system history) and id name whose history, and {@code criteria} holds its query's parameters.
  */
 public record EntryRequest(HTTPVerb method, String type, String id, Integer version,
@@ -28,6 +30,8 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
         boolean history) {
 
     private static final String HISTORY = "_history";
+    /** What a read's query may hold: the result parameters of the direct read. */
+    private static final Set<String> RESULT_PARAMETERS = Set.of("_summary", "_elements", "_format", "_pretty");
 
     private static final Pattern VERSION_TAG = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
 
@@ -121,8 +125,9 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
                 }
             }
             case GET, HEAD -> {
-                if (id != null && query != null && !history) {
-                    throw new InvalidRequestException(name + ": a read takes no search parameters");
+                if (id != null && query != null && !history && !RESULT_PARAMETERS.containsAll(query.keySet())) {
+                    throw new InvalidRequestException(name + ": a read takes no search parameters, only"
+                            + " _summary and _elements (and _format and _pretty, which do not apply in a Bundle)");
                 }
             }
             default -> throw new InvalidRequestException(name + ": method " + method.toCode()
