@@ -21,11 +21,12 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 /**
  * What one Bundle entry asks for (its {@code request}): the interaction, the type, the id or the search
  * criteria, and the conditional headers. Parsing checks the shape the spec gives each interaction; a
- * malformed entry is a 400 naming its index. A read's or vread's {@code criteria} hold its result parameters
+ * malformed entry is a 400 naming its index. A vread's {@code version} is its URL's version id, still unchecked (as
+ * the direct vread's). A read's or vread's {@code criteria} hold its result parameters
  * ({@code _summary}, {@code _elements}). A {@code history} entry reads {@code [Type[/id]]/_history}: its type
  * (null for the system history) and id name whose history, and {@code criteria} holds its query's parameters.
  */
-public record EntryRequest(HTTPVerb method, String type, String id, Integer version,
+public record EntryRequest(HTTPVerb method, String type, String id, String version,
         Map<String, List<String>> criteria, Integer ifMatch, Map<String, List<String>> ifNoneExist, String url,
         boolean history) {
 
@@ -87,9 +88,10 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
         if (id != null && !FhirIds.isValid(id)) {
             throw new InvalidRequestException(name + ": '" + ContentNegotiation.sanitize(id) + "' is not a valid id");
         }
-        Integer version = null;
-        if (segments.length == 4 && segments[2].equals(HISTORY) && segments[3].matches("[0-9]{1,9}")) {
-            version = Integer.parseInt(segments[3]);
+        // The version id as the direct vread takes it: one that is no version is its 404, not a malformed URL.
+        String version = null;
+        if (segments.length == 4 && segments[2].equals(HISTORY)) {
+            version = decode(segments[3]);
         } else if (segments.length > 2 && !history) {
             throw new InvalidRequestException(name + ": request.url must be Type, Type/id or Type?criteria"
                     + " (Type/id/_history/n for a read, [Type[/id]]/_history for a history)");

@@ -244,4 +244,26 @@ class BatchTest {
         assertThat((String) response.path("entry[0].response.status")).isEqualTo("400 Bad Request");
         assertThat((String) response.path("entry[0].response.outcome.issue[0].diagnostics")).contains("banana");
     }
+
+    @Test
+    void vreadEntriesOfVersionIdsThatAreNoVersionAnswerAsTheDirectVread() {
+        String id = createPatient(unique("MRN"));
+        List<String> urls = List.of("Patient/" + id + "/_history/abc", "Patient/" + id + "/_history/0",
+                "Patient/" + id + "/_history/-1", "Patient/" + id + "/_history/99999999999",
+                "Patient/" + id + "/_history/1", "Patient/" + id + "/_history/%31?_summary=true");
+        Response response = postBundle(bundle("batch",
+                urls.stream().map(url -> entry(null, null, "GET", url)).toArray(String[]::new)));
+
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("404 Not Found", "404 Not Found", "404 Not Found",
+                        "404 Not Found", "200 OK", "200 OK")))
+                .body("entry[0].response.outcome.issue[0].diagnostics", containsString("Version 'abc'"));
+        for (int i = 0; i < urls.size(); i++) {
+            Response direct = given().accept(FHIR_JSON).urlEncodingEnabled(false).when().get("/fhir/" + urls.get(i));
+            String status = response.path("entry[" + i + "].response.status");
+            assertThat(status).as(urls.get(i)).startsWith(direct.statusCode() + " ");
+            assertThat((Object) response.path("entry[" + i + (status.startsWith("200") ? "].resource"
+                    : "].response.outcome"))).as(urls.get(i)).isEqualTo(direct.path("$"));
+        }
+    }
 }

@@ -258,6 +258,20 @@ class TransactionTest {
     }
 
     @Test
+    void vreadOfAVersionIdThatIsNoVersionFailsTheTransactionWithTheDirectVreads404() {
+        String id = createPatient(unique("MRN"));
+        int versions = historyTotal("Patient");
+        postBundle(bundle("transaction",
+                entry(null, patient(unique("MRN")), "POST", "Patient"),
+                entry(null, null, "GET", "Patient/" + id + "/_history/abc")))
+                .then().statusCode(404)
+                .body("issue[0].code", equalTo("not-found"))
+                .body("issue[0].diagnostics", containsString("Entry 1 (GET Patient/" + id + "/_history/abc)"))
+                .body("issue[0].diagnostics", containsString("Version 'abc' of Patient/" + id + " does not exist"));
+        assertThat(historyTotal("Patient")).isEqualTo(versions);
+    }
+
+    @Test
     void conditionalCreateThatMatchesReturnsTheExistingResourceAndIsReferenced() {
         String existing = createPatient(unique("MRN"));
         String fullUrl = "urn:uuid:" + java.util.UUID.randomUUID();
