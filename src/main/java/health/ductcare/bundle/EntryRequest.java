@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
@@ -20,14 +21,18 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 /**
  * What one Bundle entry asks for (its {@code request}): the interaction, the type, the id or the search
  * criteria, and the conditional headers. Parsing checks the shape the spec gives each interaction; a
- * malformed entry is a 400 naming its index. A {@code history} entry reads {@code [Type[/id]]/_history}: its type
+ * malformed entry is a 400 naming its index. A vread's {@code version} is its URL's version id, still unchecked (as
+ * the direct vread's). A read's or vread's {@code criteria} hold its result parameters
+ * ({@code _summary}, {@code _elements}). A {@code history} entry reads {@code [Type[/id]]/_history}: its type
  * (null for the system history) and id name whose history, and {@code criteria} holds its query's parameters.
  */
-public record EntryRequest(HTTPVerb method, String type, String id, Integer version,
+public record EntryRequest(HTTPVerb method, String type, String id, String version,
         Map<String, List<String>> criteria, Integer ifMatch, Map<String, List<String>> ifNoneExist, String url,
         boolean history) {
 
     private static final String HISTORY = "_history";
+    /** What a read's query may hold: the result parameters of the direct read. */
+    private static final Set<String> RESULT_PARAMETERS = Set.of("_summary", "_elements", "_format", "_pretty");
 
     private static final Pattern VERSION_TAG = Pattern.compile("^\\s*(?:W/)?\"?([0-9]{1,9})\"?\\s*$");
 
@@ -83,9 +88,10 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
         if (id != null && !FhirIds.isValid(id)) {
             throw new InvalidRequestException(name + ": '" + ContentNegotiation.sanitize(id) + "' is not a valid id");
         }
-        Integer version = null;
-        if (segments.length == 4 && segments[2].equals(HISTORY) && segments[3].matches("[0-9]{1,9}")) {
-            version = Integer.parseInt(segments[3]);
+        // The version id as the direct vread takes it: one that is no version is its 404, not a malformed URL.
+        String version = null;
+        if (segments.length == 4 && segments[2].equals(HISTORY)) {
+            version = decode(segments[3]);
         } else if (segments.length > 2 && !history) {
             throw new InvalidRequestException(name + ": request.url must be Type, Type/id or Type?criteria"
                     + " (Type/id/_history/n for a read, [Type[/id]]/_history for a history)");
@@ -121,8 +127,9 @@ public record EntryRequest(HTTPVerb method, String type, String id, Integer vers
                 }
             }
             case GET, HEAD -> {
-                if (id != null && query != null && !history) {
-                    throw new InvalidRequestException(name + ": a read takes no search parameters");
+                if (id != null && query != null && !history && !RESULT_PARAMETERS.containsAll(query.keySet())) {
+                    throw new InvalidRequestException(name + ": a read takes no search parameters, only"
+                            + " _summary and _elements (and _format and _pretty, which do not apply in a Bundle)");
                 }
             }
             default -> throw new InvalidRequestException(name + ": method " + method.toCode()

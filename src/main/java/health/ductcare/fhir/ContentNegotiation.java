@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,9 +25,24 @@ public final class ContentNegotiation {
         String mediaType = negotiateMediaType(query.getFirst("_format"), headers.getHeaderString(HttpHeaders.ACCEPT));
         FhirFormat format = FhirFormat.fromMediaType(mediaType).orElse(FhirFormat.JSON);
         boolean pretty = "true".equalsIgnoreCase(query.getFirst("_pretty"));
-        SummaryEnum summary = parseSummary(query.getFirst("_summary"));
-        Set<String> elements = parseElements(query.get("_elements"));
-        return new ResponseOptions(format, mediaType, pretty, summary, elements);
+        ResponseOptions shaping = resultShaping(query);
+        return new ResponseOptions(format, mediaType, pretty, shaping.summary(), shaping.elements());
+    }
+
+    /**
+     * {@code _summary} and {@code _elements} of a query, as plain JSON options: how the resources a read, search or
+     * history answers are shaped. A GET entry of a batch or transaction is shaped by them alone, since
+     * {@code _format} and {@code _pretty} are HTTP matters that do not apply inside a Bundle. A malformed value is a
+     * 400, as on the direct GET.
+     */
+    public static ResponseOptions resultShaping(Map<String, List<String>> query) {
+        if (query == null) {
+            return ResponseOptions.DEFAULT_JSON;
+        }
+        List<String> summary = query.get("_summary");
+        return new ResponseOptions(FhirFormat.JSON, FhirFormat.JSON.fhirMediaType(), false,
+                parseSummary(summary == null || summary.isEmpty() ? null : summary.get(0)),
+                parseElements(query.get("_elements")));
     }
 
     /** The options for an error answer: never fails, falls back to JSON. */

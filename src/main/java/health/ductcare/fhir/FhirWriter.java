@@ -30,16 +30,39 @@ public class FhirWriter {
 
     /**
      * Encodes a searchset or history Bundle (search.html#elements, #summary): {@code _elements} and {@code _summary}
-     * shape the resources of its entries, each then tagged SUBSETTED; the Bundle keeps its type, total, links and
-     * entries and is not tagged, since it is not what was subsetted. The OperationOutcome entry of a lenient search
-     * is no search result and stays whole. The entries' resources are replaced by their subsets.
+     * shape the resources of its entries ({@link #shapeEntries}); the Bundle itself is written with the format and
+     * {@code _pretty} alone.
      */
     public String encodeBundle(Bundle bundle, ResponseOptions options) {
+        return newParser(options.withoutSubsetting()).encodeResourceToString(shapeEntries(bundle, options));
+    }
+
+    /**
+     * The resource as a read with these options answers it: its subset for {@code _summary} or {@code _elements},
+     * tagged SUBSETTED, or the resource itself when they leave everything in. The subset is what the read's encoder
+     * writes, read back, so that it can go into a Bundle (the GET entries of a batch or transaction) and be written
+     * there as the direct read writes it.
+     */
+    public Resource shape(Resource resource, ResponseOptions options) {
+        if (resource == null || !options.subsets()) {
+            return resource;
+        }
+        return (Resource) context.newJsonParser()
+                .parseResource(subsettingParser(options).encodeResourceToString(resource));
+    }
+
+    /**
+     * A searchset or history Bundle as its GET answers it (search.html#elements, #summary): {@code _elements} and
+     * {@code _summary} shape the resources of its entries, each then tagged SUBSETTED, as {@link #shape} does; the
+     * Bundle keeps its type, total, links and entries and is not tagged, since it is not what was subsetted. The
+     * OperationOutcome entry of a lenient search is no search result and stays whole. The entries' resources are
+     * replaced by their subsets; the Bundle is returned.
+     */
+    public Bundle shapeEntries(Bundle bundle, ResponseOptions options) {
         if (options.subsets()) {
             // Each resource is encoded on its own, as a read would answer it, and read back: HAPI's summary mode
             // applied to the whole Bundle would tag the Bundle as well.
-            IParser subsetting = newParser(new ResponseOptions(FhirFormat.JSON, FhirFormat.JSON.fhirMediaType(),
-                    false, options.summary(), options.elements()));
+            IParser subsetting = subsettingParser(options);
             IParser reader = context.newJsonParser();
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
                 if (entry.hasResource() && entry.getSearch().getMode() != Bundle.SearchEntryMode.OUTCOME) {
@@ -48,7 +71,12 @@ public class FhirWriter {
                 }
             }
         }
-        return newParser(options.withoutSubsetting()).encodeResourceToString(bundle);
+        return bundle;
+    }
+
+    private IParser subsettingParser(ResponseOptions options) {
+        return newParser(new ResponseOptions(FhirFormat.JSON, FhirFormat.JSON.fhirMediaType(), false,
+                options.summary(), options.elements()));
     }
 
     /**

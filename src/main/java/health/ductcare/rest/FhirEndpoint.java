@@ -201,14 +201,7 @@ public class FhirEndpoint {
             @Context HttpHeaders headers, @Context UriInfo uri) {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
-        int version;
-        try {
-            version = Integer.parseInt(vid);
-        } catch (NumberFormatException e) {
-            throw new ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException(
-                    "Version '" + ContentNegotiation.sanitize(vid) + "' of " + type + "/" + id + " does not exist");
-        }
-        StoredResource stored = resources.vread(type, id, version);
+        StoredResource stored = resources.vread(type, id, vid);
         access.checkRead(stored);
         return storedResponse(stored, options);
     }

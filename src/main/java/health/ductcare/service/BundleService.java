@@ -17,10 +17,13 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.ductcare.bundle.EntryRequest;
 import health.ductcare.bundle.ReferenceResolver;
+import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.FhirValidation;
+import health.ductcare.fhir.FhirWriter;
 import health.ductcare.fhir.HttpStatusException;
 import health.ductcare.fhir.IncomingResources;
 import health.ductcare.fhir.OperationOutcomes;
+import health.ductcare.fhir.ResponseOptions;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
 import health.ductcare.store.StoredResource;
@@ -57,7 +60,8 @@ import org.jboss.logging.Logger;
  * transaction in the order R4 gives (DELETE, POST, PUT/PATCH, GET/HEAD) with the ids of new resources assigned
  * before anything is stored, so references to {@code fullUrl}s are rewritten; any failing entry rolls all back
  * and the answer is that entry's status with an OperationOutcome naming it. A GET entry (read, vread, search or
- * history) answers what the direct GET of its URL answers, checked and audited as that interaction. A batch runs
+ * history) answers what the direct GET of its URL answers (shaped by its {@code _summary} and {@code _elements}),
+ * checked and audited as that interaction. A batch runs
  * each entry in its own transaction, in order, and answers each with its own status.
  */
 @ApplicationScoped
@@ -94,12 +98,14 @@ public class BundleService {
     private final AccessPolicy access;
     private final BundleAuditLog auditLog;
     private final Clock clock;
+    private final FhirWriter writer;
 
     public BundleService(FhirContext context, IncomingResources incoming, FhirValidation validation,
             ResourceService resources, ConditionalService conditional, PatchService patches, SearchService search,
             HistoryService histories, CallerCriteria criteria, ResourceTypes types, ReferenceResolver references,
-            Clock clock, AccessPolicy access, BundleAuditLog auditLog) {
+            Clock clock, AccessPolicy access, BundleAuditLog auditLog, FhirWriter writer) {
         this.context = context;
+        this.writer = writer;
         this.incoming = incoming;
         this.validation = validation;
         this.resources = resources;
@@ -466,20 +472,27 @@ public class BundleService {
         return written(patches.patch(entry.request.type(), entry.targetId, patch, entry.request.ifMatch()), options);
     }
 
+    /**
+     * A GET (or HEAD) entry, answered as the direct GET of its URL: the same checks, the same resource or Bundle,
+     * shaped by the URL's {@code _summary} and {@code _elements} as the endpoint shapes it (a malformed one fails the
+     * entry with the direct GET's 400). {@code _format} and {@code _pretty} do not apply inside a Bundle.
+     */
     private EntryOutcome get(Entry entry, BundleOptions options) {
         EntryRequest request = entry.request;
         boolean head = request.method() == HTTPVerb.HEAD;
         if (request.history()) {
             // The history the endpoint answers for the same URL, checked as it is (the interaction's scope here).
             access.checkInteraction(historyInteraction(request), request.type());
+            ResponseOptions shaping = ContentNegotiation.resultShaping(request.criteria());
             Bundle result = histories.history(new HistoryService.HistoryRequest(request.type(), request.id(),
                     request.criteria(), request.rawQuery(), options.baseUrl())).parse(context);
             access.guardBundle(result);
             return new EntryOutcome(new BundleEntryResponseComponent().setStatus(statusLine(200)),
-                    head ? null : result, null);
+                    head ? null : writer.shapeEntries(result, shaping), null);
         }
         if (request.isSearch()) {
             access.checkInteraction(Interaction.SEARCH, request.type());
+            ResponseOptions shaping = ContentNegotiation.resultShaping(request.criteria());
             Map<String, List<String>> parameters = new LinkedHashMap<>(
                     request.criteria() == null ? Map.of() : request.criteria());
             RESULT_PARAMETERS.forEach(parameters::remove);
@@ -487,9 +500,10 @@ public class BundleService {
                     access.searchCompartment(request.type())));
             access.guardBundle(result);
             return new EntryOutcome(new BundleEntryResponseComponent().setStatus(statusLine(200)),
-                    head ? null : result, null);
+                    head ? null : writer.shapeEntries(result, shaping), null);
         }
         access.checkInteraction(request.version() != null ? Interaction.VREAD : Interaction.READ, request.type());
+        ResponseOptions shaping = ContentNegotiation.resultShaping(request.criteria());
         StoredResource stored = request.version() != null
                 ? resources.vread(request.type(), request.id(), request.version())
                 : resources.read(request.type(), request.id());
@@ -498,8 +512,8 @@ public class BundleService {
                 .setStatus(statusLine(200))
                 .setEtag(stored.etag())
                 .setLastModified(Date.from(stored.lastUpdated()));
-        return new EntryOutcome(response, head ? null : (Resource) context.newJsonParser().parseResource(stored.json()),
-                stored);
+        return new EntryOutcome(response, head ? null
+                : writer.shape((Resource) context.newJsonParser().parseResource(stored.json()), shaping), stored);
     }
 
     private EntryOutcome written(WriteResult result, BundleOptions options) {

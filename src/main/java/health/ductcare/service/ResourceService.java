@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.search.DatePeriod;
 import health.ductcare.store.ResourceEntity;
 import health.ductcare.store.ResourceIndexer;
@@ -162,6 +163,22 @@ public class ResourceService {
     @Transactional
     public Optional<StoredResource> findForUpdate(String type, String id) {
         return store.findCurrentForUpdate(type, id).filter(e -> !e.deleted).map(StoredResource::of);
+    }
+
+    /**
+     * The version a vread names by its URL's version id, as the direct vread and a batch's vread entry read it: an
+     * id that is no whole number names no version (404), like one that does not exist.
+     */
+    @Transactional
+    public StoredResource vread(String type, String id, String versionId) {
+        int version;
+        try {
+            version = Integer.parseInt(versionId);
+        } catch (NumberFormatException e) {
+            throw new ResourceNotFoundException("Version '" + ContentNegotiation.sanitize(versionId) + "' of " + type
+                    + "/" + id + " does not exist");
+        }
+        return vread(type, id, version);
     }
 
     @Transactional

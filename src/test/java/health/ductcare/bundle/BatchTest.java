@@ -21,6 +21,7 @@ import io.restassured.path.xml.XmlPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,5 +168,102 @@ class BatchTest {
                 .body("entry[7].resource.total", equalTo(1));
         given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id).then().statusCode(200);
     }
-}
 
+    @Test
+    void getEntriesAreShapedByTheirSummaryAndElementsAsTheDirectGetIs() {
+        String id = createPatient(unique("MRN"));
+        given().contentType(FHIR_JSON).body(patient(id, unique("MRN"), "Shapedmother")).when()
+                .put("/fhir/Patient/" + id).then().statusCode(200);
+        given().contentType(FHIR_JSON).body(condition("Patient/" + id)).when().post("/fhir/Condition")
+                .then().statusCode(201);
+        String conditions = "Condition?subject=Patient/" + id;
+        List<String> urls = new java.util.ArrayList<>();
+        for (String summary : List.of("true", "text", "data", "count", "false")) {
+            urls.add("Patient/" + id + "?_summary=" + summary);
+            urls.add("Patient/" + id + "/_history/1?_summary=" + summary);
+            urls.add(conditions + "&_summary=" + summary);
+            urls.add("Patient/" + id + "/_history?_summary=" + summary);
+        }
+        urls.addAll(List.of("Patient/" + id + "?_elements=gender", "Patient/" + id + "/_history/1?_elements=name",
+                conditions + "&_elements=code,subject", "Patient/" + id + "/_history?_elements=gender",
+                "Patient/_history?_count=2&_summary=true", "CarePlan?patient=Patient/" + id + "&_summary=count",
+                "Patient/" + id + "?_elements=Patient.gender&_summary=true"));
+        // _format and _pretty are HTTP matters: inside a Bundle they change nothing.
+        Map<String, String> ignoring = Map.of(
+                "Patient/" + id + "?_format=xml&_elements=gender", "Patient/" + id + "?_elements=gender",
+                conditions + "&_pretty=true&_summary=true", conditions + "&_summary=true");
+        List<String> batchUrls = new java.util.ArrayList<>(urls);
+        List<String> directUrls = new java.util.ArrayList<>(urls);
+        ignoring.forEach((inBatch, direct) -> {
+            batchUrls.add(inBatch);
+            directUrls.add(direct);
+        });
+        Response response = postBundle(bundle("batch",
+                batchUrls.stream().map(url -> entry(null, null, "GET", url)).toArray(String[]::new)));
+
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(java.util.Collections.nCopies(batchUrls.size(), "200 OK")))
+                // Not vacuous: the entries are subsets, tagged as the direct GET tags them.
+                .body("entry[0].resource.meta.tag.code", org.hamcrest.Matchers.hasItem("SUBSETTED"))
+                .body("entry[2].resource.entry[0].resource.meta.tag.code",
+                        org.hamcrest.Matchers.hasItem("SUBSETTED"))
+                .body("entry[%d].resource.name".formatted(urls.indexOf("Patient/" + id + "?_elements=gender")),
+                        org.hamcrest.Matchers.nullValue())
+                .body("entry[%d].resource.entry".formatted(urls.indexOf(conditions + "&_summary=count")),
+                        org.hamcrest.Matchers.nullValue());
+        for (int i = 0; i < batchUrls.size(); i++) {
+            Object direct = given().accept(FHIR_JSON).urlEncodingEnabled(false).when()
+                    .get("/fhir/" + directUrls.get(i)).then().statusCode(200).extract().path("$");
+            assertThat((Object) response.path("entry[" + i + "].resource")).as(batchUrls.get(i)).isEqualTo(direct);
+        }
+    }
+
+    @Test
+    void malformedSummaryOrElementsFailTheirEntryAsTheDirectGetFails() {
+        String id = createPatient(unique("MRN"));
+        List<String> urls = List.of("Patient/" + id + "?_summary=banana",
+                "Patient/" + id + "/_history/1?_summary=banana", "Patient?_id=" + id + "&_summary=banana",
+                "Patient/" + id + "/_history?_summary=banana", "Patient/_history?_summary=banana",
+                "Patient/" + id + "?_elements=1gender", "Patient?_id=" + id + "&_elements=name.",
+                "Patient/" + id + "/_history?_elements=a-b", "Patient/" + unique("missing") + "?_summary=banana");
+        List<String> entries = new java.util.ArrayList<>(
+                urls.stream().map(url -> entry(null, null, "GET", url)).toList());
+        entries.add(entry(null, null, "GET", "Patient/" + id + "?_summary=true"));
+        Response response = postBundle(bundle("batch", entries.toArray(String[]::new)));
+
+        response.then().statusCode(200)
+                .body("entry[%d].response.status".formatted(urls.size()), equalTo("200 OK"));
+        for (int i = 0; i < urls.size(); i++) {
+            Response direct = given().accept(FHIR_JSON).urlEncodingEnabled(false).when().get("/fhir/" + urls.get(i));
+            assertThat((String) response.path("entry[" + i + "].response.status")).as(urls.get(i))
+                    .startsWith(direct.statusCode() + " ");
+            assertThat((Object) response.path("entry[" + i + "].response.outcome")).as(urls.get(i))
+                    .isEqualTo(direct.path("$"));
+            assertThat((Object) response.path("entry[" + i + "].resource")).as(urls.get(i)).isNull();
+        }
+        assertThat((String) response.path("entry[0].response.status")).isEqualTo("400 Bad Request");
+        assertThat((String) response.path("entry[0].response.outcome.issue[0].diagnostics")).contains("banana");
+    }
+
+    @Test
+    void vreadEntriesOfVersionIdsThatAreNoVersionAnswerAsTheDirectVread() {
+        String id = createPatient(unique("MRN"));
+        List<String> urls = List.of("Patient/" + id + "/_history/abc", "Patient/" + id + "/_history/0",
+                "Patient/" + id + "/_history/-1", "Patient/" + id + "/_history/99999999999",
+                "Patient/" + id + "/_history/1", "Patient/" + id + "/_history/%31?_summary=true");
+        Response response = postBundle(bundle("batch",
+                urls.stream().map(url -> entry(null, null, "GET", url)).toArray(String[]::new)));
+
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("404 Not Found", "404 Not Found", "404 Not Found",
+                        "404 Not Found", "200 OK", "200 OK")))
+                .body("entry[0].response.outcome.issue[0].diagnostics", containsString("Version 'abc'"));
+        for (int i = 0; i < urls.size(); i++) {
+            Response direct = given().accept(FHIR_JSON).urlEncodingEnabled(false).when().get("/fhir/" + urls.get(i));
+            String status = response.path("entry[" + i + "].response.status");
+            assertThat(status).as(urls.get(i)).startsWith(direct.statusCode() + " ");
+            assertThat((Object) response.path("entry[" + i + (status.startsWith("200") ? "].resource"
+                    : "].response.outcome"))).as(urls.get(i)).isEqualTo(direct.path("$"));
+        }
+    }
+}

@@ -220,6 +220,58 @@ class TransactionTest {
     }
 
     @Test
+    void getEntriesAreShapedAsTheDirectGetIsAndAMalformedOneFailsTheTransaction() {
+        String id = createPatient(unique("MRN"));
+        List<String> urls = List.of("Patient/" + id + "?_elements=name", "Patient/" + id + "/_history/2?_summary=true",
+                "Patient/" + id + "/_history?_summary=data", "Patient?_id=" + id + "&_summary=text",
+                "Patient?_id=" + id + "&_elements=gender&_format=xml", "Patient?_id=" + id + "&_summary=count");
+        List<String> entries = new java.util.ArrayList<>(
+                urls.stream().map(url -> entry(null, null, "GET", url)).toList());
+        entries.add(entry(null, patient(id, unique("MRN"), "Shapedmother"), "PUT", "Patient/" + id));
+        Response response = postBundle(bundle("transaction", entries.toArray(String[]::new)));
+
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("200 OK", "200 OK", "200 OK", "200 OK", "200 OK",
+                        "200 OK", "200 OK")))
+                // The GETs ran after the PUT and answer with the subsets of what it wrote.
+                .body("entry[0].resource.name[0].family", equalTo("Shapedmother"))
+                .body("entry[0].resource.gender", nullValue())
+                .body("entry[0].resource.meta.tag.code", hasItem("SUBSETTED"))
+                .body("entry[3].resource.entry[0].resource.meta.tag.code", hasItem("SUBSETTED"));
+        for (int i = 0; i < urls.size(); i++) {
+            Object direct = given().accept(FHIR_JSON).urlEncodingEnabled(false).when()
+                    .get("/fhir/" + urls.get(i).replace("&_format=xml", "")).then().statusCode(200).extract().path("$");
+            assertThat((Object) response.path("entry[" + i + "].resource")).as(urls.get(i)).isEqualTo(direct);
+        }
+
+        // A malformed _summary fails the whole transaction with the direct GET's 400, and nothing is stored.
+        int versions = historyTotal("Patient");
+        String diagnostics = given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id + "?_summary=banana")
+                .then().statusCode(400).extract().path("issue[0].diagnostics");
+        postBundle(bundle("transaction",
+                entry(null, patient(unique("MRN")), "POST", "Patient"),
+                entry(null, null, "GET", "Patient/" + id + "?_summary=banana")))
+                .then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("Entry 1 (GET Patient/" + id + ")"))
+                .body("issue[0].diagnostics", containsString(diagnostics));
+        assertThat(historyTotal("Patient")).isEqualTo(versions);
+    }
+
+    @Test
+    void vreadOfAVersionIdThatIsNoVersionFailsTheTransactionWithTheDirectVreads404() {
+        String id = createPatient(unique("MRN"));
+        int versions = historyTotal("Patient");
+        postBundle(bundle("transaction",
+                entry(null, patient(unique("MRN")), "POST", "Patient"),
+                entry(null, null, "GET", "Patient/" + id + "/_history/abc")))
+                .then().statusCode(404)
+                .body("issue[0].code", equalTo("not-found"))
+                .body("issue[0].diagnostics", containsString("Entry 1 (GET Patient/" + id + "/_history/abc)"))
+                .body("issue[0].diagnostics", containsString("Version 'abc' of Patient/" + id + " does not exist"));
+        assertThat(historyTotal("Patient")).isEqualTo(versions);
+    }
+
+    @Test
     void conditionalCreateThatMatchesReturnsTheExistingResourceAndIsReferenced() {
         String existing = createPatient(unique("MRN"));
         String fullUrl = "urn:uuid:" + java.util.UUID.randomUUID();
