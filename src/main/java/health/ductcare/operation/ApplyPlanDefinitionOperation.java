@@ -52,12 +52,10 @@ public class ApplyPlanDefinitionOperation {
         if (subject == null) {
             throw new InvalidRequestException("$apply needs the subject parameter, e.g. Patient/123");
         }
-        IdType subjectId = new IdType(subject);
-        if (!"Patient".equals(subjectId.getResourceType()) || subjectId.getIdPart() == null) {
-            throw new InvalidRequestException("$apply subject must be a Patient reference such as Patient/123");
-        }
-        String patient = "Patient/" + subjectId.getIdPart();
-        access.checkPatientInCompartment("Condition", subjectId.getIdPart());
+        // A Patient of this server: relative, or an absolute URL of our own base (another server's is not ours).
+        String patient = planningFacts.patientOf(new Reference(subject)).orElseThrow(() -> new InvalidRequestException(
+                "$apply subject must be a Patient reference of this server such as Patient/123"));
+        access.checkPatientInCompartment("Condition", patient.substring("Patient/".length()));
         Parameters.ParametersParameterComponent dataPart = parameters.getParameter("data");
         OperationInputs given = OperationInputs.of(
                 dataPart != null && dataPart.getResource() instanceof Bundle bundle ? bundle.getEntry() : List.of(),

@@ -9,6 +9,7 @@ import health.ductcare.fhir.FhirWriter;
 import health.ductcare.fhir.IncomingResources;
 import health.ductcare.fhir.OperationOutcomes;
 import health.ductcare.fhir.ResponseOptions;
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
@@ -39,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
@@ -66,7 +66,7 @@ public class FhirEndpoint {
     private final GenerateCarePlanOperation generateOperation;
     private final ApplyPlanDefinitionOperation applyOperation;
     private final HistoryService histories;
-    private final String configuredBaseUrl;
+    private final ServerBase serverBase;
     @jakarta.inject.Inject
     AccessPolicy access;
     @jakarta.inject.Inject
@@ -76,8 +76,7 @@ public class FhirEndpoint {
             FhirContext context, SearchService search, ConditionalService conditional,
             CapabilityStatementFactory capabilityStatement,
             GenerateCarePlanOperation generateOperation, ApplyPlanDefinitionOperation applyOperation,
-            HistoryService histories,
-            @ConfigProperty(name = "ductcare.fhir.base-url", defaultValue = " ") String configuredBaseUrl) {
+            HistoryService histories, ServerBase serverBase) {
         this.resources = resources;
         this.types = types;
         this.incoming = incoming;
@@ -89,7 +88,7 @@ public class FhirEndpoint {
         this.generateOperation = generateOperation;
         this.applyOperation = applyOperation;
         this.histories = histories;
-        this.configuredBaseUrl = configuredBaseUrl.isBlank() ? null : configuredBaseUrl.replaceAll("/+$", "");
+        this.serverBase = serverBase;
     }
 
     @GET
@@ -342,11 +341,7 @@ public class FhirEndpoint {
     }
 
     private String baseUrl(UriInfo uri) {
-        if (configuredBaseUrl != null) {
-            return configuredBaseUrl;
-        }
-        String base = uri.getBaseUri().toString().replaceAll("/+$", "");
-        return base + "/fhir";
+        return serverBase.of(uri);
     }
 
     private static String contentType(HttpHeaders headers) {

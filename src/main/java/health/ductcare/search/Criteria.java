@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.FhirIds;
+import health.ductcare.fhir.ServerBase;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -217,17 +218,18 @@ final class Criteria {
             Sql sql = new Sql().add("x.target_id = ?", value);
             return typeRestriction == null ? sql : sql.add(" AND x.target_type = ?", typeRestriction);
         }
-        ReferenceValue parsed = ReferenceValue.parse(value);
+        ReferenceValue parsed = ReferenceValue.parse(value, baseUrl);
         if (parsed.url() == null) {
             if (typeRestriction != null && !typeRestriction.equals(parsed.type())) {
                 return new Sql().add("1 = 0");
             }
-            return new Sql().add("x.target_type = ? AND x.target_id = ?", parsed.type(), parsed.id());
-        }
-        ReferenceValue local = ReferenceValue.local(value, baseUrl);
-        if (local != null) {
-            return new Sql().add("x.target_url = ? OR (x.target_type = ? AND x.target_id = ?)", parsed.url(),
-                    local.type(), local.id());
+            Sql sql = new Sql().add("(x.target_type = ? AND x.target_id = ?)", parsed.type(), parsed.id());
+            if (ServerBase.local(value, null) == null) {
+                // An absolute URL of our own base also finds a row indexed under that URL before such references
+                // were indexed as Type/id (a resource written since keeps only the relative form).
+                sql.add(" OR x.target_url = ?", IndexValues.truncate(value));
+            }
+            return sql;
         }
         return new Sql().add("x.target_url = ?", parsed.url());
     }

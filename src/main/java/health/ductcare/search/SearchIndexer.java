@@ -8,6 +8,7 @@ import health.ductcare.search.IndexTable.ReferenceRow;
 import health.ductcare.search.IndexTable.StringRow;
 import health.ductcare.search.IndexTable.TokenRow;
 import health.ductcare.search.IndexTable.UriRow;
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.store.ResourceIndexer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -49,10 +50,12 @@ public class SearchIndexer implements ResourceIndexer {
 
     private final EntityManager entityManager;
     private final SearchParameters parameters;
+    private final ServerBase serverBase;
 
-    public SearchIndexer(EntityManager entityManager, SearchParameters parameters) {
+    public SearchIndexer(EntityManager entityManager, SearchParameters parameters, ServerBase serverBase) {
         this.entityManager = entityManager;
         this.parameters = parameters;
+        this.serverBase = serverBase;
     }
 
     /** Every distinct index value of one resource (a CarePlan repeats its codes in every session). */
@@ -91,7 +94,16 @@ public class SearchIndexer implements ResourceIndexer {
         });
     }
 
+    /** The index rows of {@code resource}, for the base of this moment ({@link ServerBase#current()}). */
     Rows extract(String type, IBaseResource resource) {
+        return extract(type, resource, serverBase.current());
+    }
+
+    /**
+     * The index rows of {@code resource}. A reference to this server's own {@code base} (absolute) is indexed as the
+     * relative {@code Type/id} it stands for, so every form of it is found alike; the resource keeps it as written.
+     */
+    Rows extract(String type, IBaseResource resource, String base) {
         Rows rows = new Rows();
         for (SearchParameters.Param param : parameters.of(type).indexed()) {
             List<IBase> values;
@@ -104,20 +116,20 @@ public class SearchIndexer implements ResourceIndexer {
                 continue;
             }
             for (IBase value : values) {
-                add(rows, param, value);
+                add(rows, param, value, base);
             }
         }
         return rows;
     }
 
-    private static void add(Rows rows, SearchParameters.Param param, IBase value) {
+    private static void add(Rows rows, SearchParameters.Param param, IBase value, String base) {
         String name = param.name();
         RestSearchParameterTypeEnum type = param.type();
         switch (type) {
             case TOKEN -> addToken(rows, name, value);
             case STRING -> addString(rows, name, value);
             case DATE -> addDate(rows, name, value);
-            case REFERENCE -> addReference(rows, name, value);
+            case REFERENCE -> addReference(rows, name, value, base);
             case QUANTITY -> addQuantity(rows, name, value);
             case NUMBER -> addNumber(rows, name, value);
             case URI -> {
@@ -206,7 +218,7 @@ public class SearchIndexer implements ResourceIndexer {
         }
     }
 
-    private static void addReference(Rows rows, String name, IBase value) {
+    private static void addReference(Rows rows, String name, IBase value, String base) {
         String reference;
         if (value instanceof Reference ref) {
             reference = ref.getReference();
@@ -218,7 +230,7 @@ public class SearchIndexer implements ResourceIndexer {
         if (reference == null || reference.isBlank() || reference.startsWith("#")) {
             return;
         }
-        ReferenceValue parsed = ReferenceValue.parse(reference);
+        ReferenceValue parsed = ReferenceValue.parse(reference, base);
         rows.references.add(new ReferenceRow(name, parsed.type(), parsed.id(), parsed.url()));
     }
 

@@ -10,6 +10,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.support.Lazy;
 import jakarta.inject.Singleton;
 import java.util.Collection;
@@ -132,11 +133,18 @@ public class SearchParameters {
             @Override
             public IBase resolveReference(IIdType reference, IBase referenceContext) {
                 String targetType = reference == null ? null : reference.getResourceType();
+                boolean parsed = targetType != null && context.getResourceTypes().contains(targetType);
+                if (!parsed && reference != null) {
+                    // A URL HAPI does not split (a scheme in capitals, a base with a trailing slash): its type.
+                    targetType = ServerBase.targetType(reference.getValue());
+                }
                 if (targetType == null || !context.getResourceTypes().contains(targetType)) {
                     return null;
                 }
                 IBaseResource target = context.getResourceDefinition(targetType).newInstance();
-                target.setId(reference.toUnqualifiedVersionless());
+                if (parsed) {
+                    target.setId(reference.toUnqualifiedVersionless());
+                }
                 return target;
             }
         });

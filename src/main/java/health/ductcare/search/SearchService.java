@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,17 +64,19 @@ public class SearchService {
     private final Clock clock;
     private final int defaultPageSize;
     private final int maxPageSize;
+    private final ServerBase serverBase;
     private volatile Map<String, List<String>> revIncludes;
 
     public SearchService(EntityManager entityManager, FhirContext context, SearchParameters parameters, Clock clock,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
-            @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize) {
+            @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize, ServerBase serverBase) {
         this.entityManager = entityManager;
         this.context = context;
         this.parameters = parameters;
         this.clock = clock;
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
+        this.serverBase = serverBase;
     }
 
     /** One matched row of the resource table. */
@@ -222,7 +225,8 @@ public class SearchService {
                         + ContentNegotiation.sanitize(name) + "'");
             }
         }
-        Plan plan = plan(new SearchRequest(type, criteria, "", false, compartment));
+        // The base only decides which absolute references are ours: no link is written.
+        Plan plan = plan(new SearchRequest(type, criteria, serverBase.current(), false, compartment));
         if (plan.applied.isEmpty()) {
             throw new InvalidRequestException("Conditional criteria must name at least one search parameter");
         }

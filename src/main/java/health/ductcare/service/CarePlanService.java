@@ -231,7 +231,7 @@ public class CarePlanService implements ResourceChangeListener {
         return Optional.empty();
     }
 
-    private static Optional<String> patientOf(Reference subject) {
-        return PatientFacts.patientOf(subject);
+    private Optional<String> patientOf(Reference subject) {
+        return planningFacts.patientOf(subject);
     }
 }

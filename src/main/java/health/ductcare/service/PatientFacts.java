@@ -1,6 +1,7 @@
 package health.ductcare.service;
 
 import health.ductcare.engine.Protocol;
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.store.StoredResource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
@@ -52,13 +52,13 @@ public final class PatientFacts {
     private final Map<String, Optional<Medication>> medications = new HashMap<>();
 
     PatientFacts(PlanningFactsLoader loader, String subject, boolean stored, PlanningFactsLoader.Reader reader,
-            Protocol protocol, Inline inline) {
+            Protocol protocol, Inline inline, String base) {
         this.loader = loader;
         this.subject = subject;
         this.stored = stored;
         this.reader = reader;
         this.protocol = protocol;
-        this.inline = inline.about(subject);
+        this.inline = inline.about(subject, base);
     }
 
     /** Resources an operation was given, before they are merged with the stored ones. */
@@ -76,16 +76,19 @@ public final class PatientFacts {
 
         /**
          * Only the resources about {@code subject}: an order or a temperature of another patient is no input. A
-         * subject without a reference (an identifier only) keeps them all.
+         * subject without a reference (an identifier only) keeps them all. {@code base} is this server's own.
          */
-        Inline about(String subject) {
+        Inline about(String subject, String base) {
             if (subject == null) {
                 return this;
             }
             return new Inline(
-                    conditions.stream().filter(c -> sameTarget(subject, c.getSubject().getReference())).toList(),
-                    medicationRequests.stream().filter(m -> sameTarget(subject, m.getSubject().getReference())).toList(),
-                    observations.stream().filter(o -> sameTarget(subject, o.getSubject().getReference())).toList(),
+                    conditions.stream().filter(c -> sameTarget(subject, c.getSubject().getReference(), base))
+                            .toList(),
+                    medicationRequests.stream().filter(m -> sameTarget(subject, m.getSubject().getReference(), base))
+                            .toList(),
+                    observations.stream().filter(o -> sameTarget(subject, o.getSubject().getReference(), base))
+                            .toList(),
                     medications);
         }
     }
@@ -183,34 +186,31 @@ public final class PatientFacts {
     }
 
     /**
-     * Whether two references name the same resource: equal, or (neither a {@code urn:}) the same type and id, so
-     * that {@code Patient/1}, {@code Patient/1/_history/2} and {@code http://host/fhir/Patient/1} are one patient.
+     * Whether two references name the same resource: equal, or both a resource of this server (relative, versioned,
+     * or absolute under this server's {@code base}) with the same type and id, so that {@code Patient/1},
+     * {@code Patient/1/_history/2} and {@code <base>/Patient/1} are one patient. An absolute URL of another server
+     * names that server's resource, never ours.
      */
-    static boolean sameTarget(String a, String b) {
+    static boolean sameTarget(String a, String b, String base) {
         if (a == null || b == null) {
             return a == null && b == null;
         }
         if (a.equals(b)) {
             return true;
         }
-        if (a.startsWith("urn:") || b.startsWith("urn:")) {
-            return false;
-        }
-        IdType first = new IdType(a);
-        IdType second = new IdType(b);
-        return first.hasResourceType() && first.hasIdPart() && first.getResourceType().equals(second.getResourceType())
-                && first.getIdPart().equals(second.getIdPart());
+        String first = ServerBase.local(a, base);
+        return first != null && first.equals(ServerBase.local(b, base));
     }
 
-    /** {@code Patient/<id>} for a reference to a Patient (relative, versioned or absolute); empty otherwise. */
-    public static Optional<String> patientOf(Reference subject) {
+    /**
+     * {@code Patient/<id>} for a reference to a Patient of this server (relative, versioned, or absolute under this
+     * server's {@code base}); empty otherwise, also for another server's {@code .../Patient/<id>}.
+     */
+    public static Optional<String> patientOf(Reference subject, String base) {
         if (subject == null || !subject.hasReference()) {
             return Optional.empty();
         }
-        IdType id = new IdType(subject.getReference());
-        if (!"Patient".equals(id.getResourceType()) || id.getIdPart() == null) {
-            return Optional.empty();
-        }
-        return Optional.of("Patient/" + id.getIdPart());
+        String local = ServerBase.local(subject.getReference(), base);
+        return local != null && local.startsWith("Patient/") ? Optional.of(local) : Optional.empty();
     }
 }

@@ -6,6 +6,7 @@ import health.ductcare.engine.Code;
 import health.ductcare.engine.CodeSet;
 import health.ductcare.engine.Protocol;
 import health.ductcare.fhir.FhirIds;
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.search.SearchService;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.store.StoredResource;
@@ -35,7 +36,8 @@ import org.hl7.fhir.r4.model.Resource;
  * <li>per Condition: when the service received it (its first version: the diagnosis time when it states none) and
  * the CarePlan stored for it (the activities and status a clinician recorded).</li>
  * </ul>
- * The patient is named by the Condition's subject, relative, versioned or absolute ({@link PatientFacts#patientOf}).
+ * The patient is named by the Condition's subject, relative, versioned or as an absolute URL of this server's own
+ * base ({@link #patientOf}); a subject on another server names no stored patient of ours.
  * Resources given inline are merged on top as {@link PatientFacts} describes. An operation reads as its caller:
  * the stored facts the caller's token may not read are left out ({@link Reader#CALLER}); the service itself reads
  * everything ({@link Reader#SERVICE}).
@@ -58,13 +60,23 @@ public class PlanningFactsLoader {
     private final ResourceService resources;
     private final SearchService search;
     private final AccessPolicy access;
+    private final ServerBase serverBase;
 
     public PlanningFactsLoader(FhirContext context, ResourceService resources, SearchService search,
-            AccessPolicy access) {
+            AccessPolicy access, ServerBase serverBase) {
         this.context = context;
         this.resources = resources;
         this.search = search;
         this.access = access;
+        this.serverBase = serverBase;
+    }
+
+    /**
+     * {@code Patient/<id>} for a subject that names a Patient of this server: relative, versioned, or an absolute URL
+     * under this server's own base ({@link ServerBase}); empty for anything else, such as another server's Patient.
+     */
+    public Optional<String> patientOf(Reference subject) {
+        return PatientFacts.patientOf(subject, serverBase.current());
     }
 
     /**
@@ -72,20 +84,22 @@ public class PlanningFactsLoader {
      * no Patient, there are no stored facts: only the inline ones about that same subject.
      */
     public PatientFacts of(Reference subject, Reader reader, Protocol protocol, PatientFacts.Inline inline) {
-        Optional<String> patient = PatientFacts.patientOf(subject);
-        return patient.isPresent() ? new PatientFacts(this, patient.get(), true, reader, protocol, inline)
+        Optional<String> patient = patientOf(subject);
+        return patient.isPresent()
+                ? new PatientFacts(this, patient.get(), true, reader, protocol, inline, serverBase.current())
                 : inlineOnly(subject, protocol, inline);
     }
 
     /** The facts of the patient {@code Patient/<id>}, as the service reads them. */
     public PatientFacts stored(String patientReference, Protocol protocol) {
-        return new PatientFacts(this, patientReference, true, Reader.SERVICE, protocol, PatientFacts.Inline.NONE);
+        return new PatientFacts(this, patientReference, true, Reader.SERVICE, protocol, PatientFacts.Inline.NONE,
+                serverBase.current());
     }
 
     /** Only the inline facts about {@code subject}: nothing is read from the store. */
     public PatientFacts inlineOnly(Reference subject, Protocol protocol, PatientFacts.Inline inline) {
         return new PatientFacts(this, subject == null ? null : subject.getReference(), false, Reader.CALLER, protocol,
-                inline);
+                inline, serverBase.current());
     }
 
     /**

@@ -329,6 +329,64 @@ class CarePlanFactsAgreementTest {
     }
 
     @Test
+    void anAntibioticNamingThePatientByThisServersUrlReleasesTheOnHoldPlan() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        assertThat(assertAllAgree(patient, condition).status()).isEqualTo("on-hold");
+        String absolute = ownBase() + "/Patient/" + patient;
+        String antibiotic = post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z")
+                .replace("\"Patient/" + patient + "\"", "\"" + absolute + "\""));
+
+        PlanView stored = assertAllAgree(patient, condition);
+        assertThat(stored.status()).isEqualTo("active");
+        for (String subject : List.of("Patient/" + patient, patient, absolute)) {
+            assertThat(given().queryParam("subject", subject).when().get("/fhir/MedicationRequest")
+                    .then().statusCode(200).extract().jsonPath().getList("entry.resource.id", String.class))
+                    .as(subject).containsExactly(antibiotic);
+        }
+        assertThat(given().queryParam("patient", patient).when().get("/fhir/MedicationRequest")
+                .then().statusCode(200).extract().jsonPath().getList("entry.resource.id", String.class))
+                .containsExactly(antibiotic);
+    }
+
+    @Test
+    void anotherServersPatientOfTheSameIdIsNotThePatient() {
+        String patient = newPatient();
+        String condition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active"));
+        String foreign = "http://other.example/fhir/Patient/" + patient;
+        String theirs = post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z")
+                .replace("\"Patient/" + patient + "\"", "\"" + foreign + "\""));
+
+        assertThat(assertAllAgree(patient, condition).status()).isEqualTo("on-hold");
+        assertThat(given().queryParam("subject", "Patient/" + patient).when().get("/fhir/MedicationRequest")
+                .then().statusCode(200).extract().jsonPath().getList("entry.resource.id", String.class)).isEmpty();
+        assertThat(given().queryParam("subject", foreign).when().get("/fhir/MedicationRequest")
+                .then().statusCode(200).extract().jsonPath().getList("entry.resource.id", String.class))
+                .containsExactly(theirs);
+
+        // A Condition of that other server's patient is not planned from our patient's antibiotic either: the
+        // service keeps no plan for a patient it does not hold, and $generate plans it from no stored facts.
+        post("MedicationRequest", cephalexin(patient, "2025-03-03T12:00:00Z"));
+        assertThat(assertAllAgree(patient, condition).status()).isEqualTo("active");
+        String theirCondition = post("Condition", mastitis(patient, "2025-03-03T10:00:00Z", "active")
+                .replace("\"Patient/" + patient + "\"", "\"" + foreign + "\""));
+        given().when().get("/fhir/CarePlan/careplan-" + theirCondition).then().statusCode(404);
+        PlanView theirPlan = view(ok(generate(theirCondition)));
+        assertThat(theirPlan.status()).isEqualTo("on-hold");
+        assertThat(theirPlan.subject()).isEqualTo(foreign);
+        assertThat(view(storedPlan(condition)).status()).isEqualTo("active");
+        // $apply plans for a patient of this server only.
+        given().contentType(FHIR_JSON).body("""
+                {"resourceType":"Parameters","parameter":[{"name":"subject","valueString":"%s"}]}""".formatted(foreign))
+                .when().post("/fhir/PlanDefinition/blocked-duct-pt/$apply").then().statusCode(400);
+    }
+
+    /** This server's base URL, as a client reaching it in the tests writes it. */
+    static String ownBase() {
+        return RestAssured.baseURI + ":" + RestAssured.port + "/fhir";
+    }
+
+    @Test
     void aPersistingGenerateChecksTheDiagnosisAgainstThePatientsStoredAbscess() {
         String patient = newPatient();
         String abscess = post("Condition", abscess(patient, "confirmed"));

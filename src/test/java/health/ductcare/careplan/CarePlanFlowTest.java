@@ -13,6 +13,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import health.ductcare.fhir.FhirValidation;
 import health.ductcare.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -339,7 +340,12 @@ class CarePlanFlowTest {
                 cephalexin(otherPatient, "2025-03-03T12:00:00Z"));
         given().contentType(FHIR_JSON).body(bundle).when().post("/fhir/CarePlan/$generate")
                 .then().statusCode(200).body("status", equalTo("on-hold"));
-        String own = bundle.replace("Patient/" + otherPatient, "http://example.org/fhir/Patient/" + patient);
+        // Another server's Patient of the same id is another patient; this server's URL of her is her.
+        String elsewhere = bundle.replace("Patient/" + otherPatient, "http://example.org/fhir/Patient/" + patient);
+        given().contentType(FHIR_JSON).body(elsewhere).when().post("/fhir/CarePlan/$generate")
+                .then().statusCode(200).body("status", equalTo("on-hold"));
+        String own = bundle.replace("Patient/" + otherPatient,
+                RestAssured.baseURI + ":" + RestAssured.port + "/fhir/Patient/" + patient);
         given().contentType(FHIR_JSON).body(own).when().post("/fhir/CarePlan/$generate")
                 .then().statusCode(200).body("status", equalTo("active"));
     }

@@ -290,6 +290,57 @@ class SearchParametersTest {
     }
 
     @Test
+    void anAbsoluteReferenceToThisServerIsTheRelativeOneAndAnotherServersIsNot() {
+        String u = unique();
+        String p = patient("Abs" + u, "A", "female", "1990-01-01", "MRN-" + u);
+        String base = given().get("/fhir/metadata").then().extract().path("implementation.url");
+        String absolute = base + "/Patient/" + p;
+        // Scheme and host in another case, a version and a trailing slash of the base: still this server.
+        String upper = base.replaceFirst("^http://localhost", "HTTP://LOCALHOST") + "//Patient/" + p + "/_history/1";
+        String foreign = "http://other.example/fhir/Patient/" + p;
+        // The path is compared case-sensitively: /FHIR is not this server's base.
+        String otherPath = base.replaceFirst("/fhir$", "/FHIR") + "/Patient/" + p;
+        String own = medicationRequestFor(absolute, u, "own");
+        String ownUpper = medicationRequestFor(upper, u, "upper");
+        String theirs = medicationRequestFor(foreign, u, "foreign");
+        String theirPath = medicationRequestFor(otherPath, u, "path");
+
+        for (String query : List.of("subject=Patient/" + p, "subject=" + p, "patient=" + p, "patient=Patient/" + p,
+                "subject:Patient=" + p, "subject=Patient/" + p + "/_history/3")) {
+            assertThat(matchIds(search("MedicationRequest?" + query))).as(query)
+                    .containsExactlyInAnyOrder(own, ownUpper);
+        }
+        assertThat(matchIds(search("MedicationRequest?subject:Group=" + p))).isEmpty();
+        for (String value : List.of(absolute, base + "/Patient/" + p + "/_history/1",
+                base.replaceFirst("^http://localhost", "http://LocalHost") + "/Patient/" + p)) {
+            assertThat(matchIds(given().accept(FHIR_JSON).queryParam("subject", value)
+                    .get("/fhir/MedicationRequest"))).as(value).containsExactlyInAnyOrder(own, ownUpper);
+        }
+        // Another server's references keep their URL and are found by it alone.
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("subject", foreign)
+                .get("/fhir/MedicationRequest"))).containsExactly(theirs);
+        assertThat(matchIds(given().accept(FHIR_JSON).queryParam("subject", otherPath)
+                .get("/fhir/MedicationRequest"))).containsExactly(theirPath);
+        // The stored resource is as the client sent it.
+        given().accept(FHIR_JSON).get("/fhir/MedicationRequest/" + own).then().statusCode(200)
+                .body("subject.reference", equalTo(absolute));
+        given().accept(FHIR_JSON).get("/fhir/MedicationRequest/" + ownUpper).then().statusCode(200)
+                .body("subject.reference", equalTo(upper));
+        // _include follows the local form to the Patient.
+        assertThat(includedIds(given().accept(FHIR_JSON).queryParam("_id", own)
+                .queryParam("_include", "MedicationRequest:subject").get("/fhir/MedicationRequest")))
+                .containsExactly(p);
+    }
+
+    private static String medicationRequestFor(String subject, String u, String name) {
+        return create("MedicationRequest", """
+                {"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+                 "identifier": [{"system": "urn:test:mr", "value": "%s-%s"}],
+                 "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "A%s"}]},
+                 "subject": {"reference": "%s"}}""".formatted(name, u, u, subject));
+    }
+
+    @Test
     void medicationRequestParameters() {
         String u = unique();
         String p = patient("Med" + u, "M", "female", "1990-01-01", "MRN-" + u);

@@ -1,0 +1,22 @@
+package health.ductcare.fhir;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/** Notes the base URL each request reached us at, for the writes it makes ({@link ServerBase#current()}). */
+public class RequestBaseFilter {
+
+    @Inject
+    ServerBase serverBase;
+    @Inject
+    Instance<ServerBase.RequestBase> requestBase;
+
+    @ServerRequestFilter
+    public void note(ContainerRequestContext request) {
+        if (serverBase.configured == null) {
+            requestBase.get().set(serverBase.of(request.getUriInfo()));
+        }
+    }
+}
