@@ -1,5 +1,6 @@
 package health.ductcare.security;
 
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.search.SearchRequest;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -8,6 +9,7 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.util.FhirTerser;
 import health.ductcare.security.AccessContext.Grant;
 import health.ductcare.security.SmartScope.Permission;
 import health.ductcare.service.ResourceTypes;
@@ -22,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -55,10 +58,13 @@ public class AccessPolicy {
     private final FhirContext context;
     private final Instance<AccessContext> accessContext;
     private final Set<String> compartmentTypes;
+    private final ServerBase serverBase;
 
-    public AccessPolicy(FhirContext context, Instance<AccessContext> accessContext, ResourceTypes types) {
+    public AccessPolicy(FhirContext context, Instance<AccessContext> accessContext, ResourceTypes types,
+            ServerBase serverBase) {
         this.context = context;
         this.accessContext = accessContext;
+        this.serverBase = serverBase;
         Set<String> inCompartment = new HashSet<>();
         inCompartment.add(PATIENT);
         for (String type : types.all()) {
@@ -251,15 +257,41 @@ public class AccessPolicy {
         return !owners.isEmpty() && owners.stream().allMatch(patientId::equals);
     }
 
+    /**
+     * The ids of the Patients whose compartment holds the resource. HAPI names a compartment owner by its id alone,
+     * so an owner that the resource only names by another server's URL ({@code http://other.example/fhir/Patient/1})
+     * is left out: that is not our Patient/1.
+     */
     private Set<String> owners(IBaseResource resource) {
-        List<IIdType> owners = context.newTerser().getCompartmentOwnersForResource(PATIENT, resource, Set.of());
+        FhirTerser terser = context.newTerser();
+        List<IIdType> owners = terser.getCompartmentOwnersForResource(PATIENT, resource, Set.of());
         Set<String> ids = new HashSet<>();
         for (IIdType owner : owners) {
             if (owner.getIdPart() != null && (!owner.hasResourceType() || PATIENT.equals(owner.getResourceType()))) {
                 ids.add(owner.getIdPart());
             }
         }
+        if (!ids.isEmpty()) {
+            ids.removeAll(onlyForeignPatients(terser, resource));
+        }
         return ids;
+    }
+
+    /** Ids of Patients the resource names only by another server's absolute URL. */
+    private Set<String> onlyForeignPatients(FhirTerser terser, IBaseResource resource) {
+        String base = serverBase.current();
+        Set<String> foreign = new HashSet<>();
+        Set<String> local = new HashSet<>();
+        for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
+            String value = reference.getReferenceElement().getValue();
+            if (value == null || !PATIENT.equals(ServerBase.targetType(value))) {
+                continue;
+            }
+            String id = new IdType(value).getIdPart();
+            (ServerBase.local(value, base) != null ? local : foreign).add(id);
+        }
+        foreign.removeAll(local);
+        return foreign;
     }
 
     /**

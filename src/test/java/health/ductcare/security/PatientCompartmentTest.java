@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.util.List;
 import java.util.UUID;
@@ -258,6 +259,23 @@ class PatientCompartmentTest {
         assertThat(admin().get("/fhir/Condition/" + conditionA).<String>path("subject.reference"))
                 .isEqualTo("Patient/" + patientA);
         assertThat(admin().get("/fhir/Patient/" + patientB).<String>path("name[0].family")).isEqualTo(markerB);
+    }
+
+    @Test
+    void anotherServersPatientOfTheSameIdIsNotTheTokensPatient() {
+        String foreignSubject = "http://other.example/fhir/Patient/" + patientA;
+        String foreign = SecurityFixtures.conditionJson(null, patientA, "of another server's patient")
+                .replace("\"Patient/" + patientA + "\"", "\"" + foreignSubject + "\"");
+        String stored = SecurityFixtures.create("Condition", foreign);
+        assertNotFound("/fhir/Condition/" + stored, stored);
+        assertForbidden(as(tokenA).contentType(FHIR_JSON).body(foreign).post("/fhir/Condition"));
+
+        // Named by this server's own URL, she is the token's patient.
+        String ownSubject = RestAssured.baseURI + ":" + RestAssured.port + "/fhir/Patient/" + patientA;
+        Response own = as(tokenA).contentType(FHIR_JSON)
+                .body(foreign.replace(foreignSubject, ownSubject)).post("/fhir/Condition");
+        assertThat(own.statusCode()).as(own.asString()).isEqualTo(201);
+        as(tokenA).get("/fhir/Condition/" + own.<String>path("id")).then().statusCode(200);
     }
 
     @Test
