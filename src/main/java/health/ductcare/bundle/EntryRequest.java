@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.FhirIds;
+import health.ductcare.fhir.ServerBase;
 import health.ductcare.service.ResourceTypes;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -171,11 +172,11 @@ public record EntryRequest(HTTPVerb method, String type, String id, String versi
 
     private static String relativeUrl(String url, String baseUrl, String name) {
         String relative = url;
-        if (url.startsWith("http://") || url.startsWith("https://")) {
-            if (baseUrl == null || !url.startsWith(baseUrl + "/")) {
+        if (url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8)) {
+            relative = ServerBase.relativeTo(url, baseUrl);
+            if (relative == null) {
                 throw new InvalidRequestException(name + ": request.url is an absolute URL of another server");
             }
-            relative = url.substring(baseUrl.length() + 1);
         }
         while (relative.startsWith("/")) {
             relative = relative.substring(1);

@@ -93,6 +93,27 @@ public class ServerBase {
         return null;
     }
 
+    /**
+     * The part of an absolute {@code url} after {@code base} ({@code Patient/1?x} of {@code http://host/fhir/Patient/1?x}),
+     * when the url is under that base by {@link #sameBase}; null when it is not (or {@code base} is null).
+     */
+    public static String relativeTo(String url, String base) {
+        if (url == null || base == null) {
+            return null;
+        }
+        int authority = url.indexOf("://");
+        if (authority < 0) {
+            return null;
+        }
+        int end = url.indexOf('?') >= 0 ? url.indexOf('?') : url.length();
+        for (int slash = url.indexOf('/', authority + 3); slash >= 0 && slash < end; slash = url.indexOf('/', slash + 1)) {
+            if (sameBase(url.substring(0, slash), base)) {
+                return url.substring(slash + 1);
+            }
+        }
+        return sameBase(url.substring(0, end), base) ? url.substring(end) : null;
+    }
+
     /** The resource type a relative or FHIR-style absolute reference ends in ({@code .../Patient/1}), or null. */
     public static String targetType(String reference) {
         if (reference == null) {

@@ -68,6 +68,28 @@ class BatchTest {
     }
 
     @Test
+    void entryUrlsUnderThisServersBaseAreReadAsItsOwnInAnySpellingOfSchemeAndHost() {
+        String id = createPatient(unique("MRN"));
+        String host = java.net.URI.create(io.restassured.RestAssured.baseURI).getHost();
+        int port = io.restassured.RestAssured.port;
+        Response response = postBundle(bundle("batch",
+                entry(null, null, "GET", "http://" + host + ":" + port + "/fhir/Patient/" + id),
+                entry(null, null, "GET", "HTTP://" + host.toUpperCase(java.util.Locale.ROOT) + ":" + port
+                        + "/fhir/Patient/" + id),
+                entry(null, null, "GET", "http://" + host + ":" + port + "/fhir//Patient?_id=" + id),
+                entry(null, null, "GET", "http://other.example/fhir/Patient/" + id),
+                entry(null, null, "GET", "http://" + host + ":" + port + "/FHIR/Patient/" + id)));
+
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("200 OK", "200 OK", "200 OK", "400 Bad Request",
+                        "400 Bad Request")))
+                .body("entry[0].resource.id", equalTo(id))
+                .body("entry[1].resource.id", equalTo(id))
+                .body("entry[2].resource.total", equalTo(1))
+                .body("entry[3].response.outcome.issue[0].diagnostics", containsString("another server"));
+    }
+
+    @Test
     void laterEntriesMayReferToEarlierOnesByFullUrl() {
         String fullUrl = "urn:uuid:" + UUID.randomUUID();
         Response response = postBundle(bundle("batch",

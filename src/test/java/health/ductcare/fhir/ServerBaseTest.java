@@ -39,4 +39,17 @@ class ServerBaseTest {
         assertThat(ServerBase.local("#contained", BASE)).isNull();
         assertThat(ServerBase.local("Patient?identifier=x|1", BASE)).isNull();
     }
+
+    @Test
+    void anUrlUnderTheBaseIsReadRelativeToIt() {
+        assertThat(ServerBase.relativeTo("http://localhost:8080/fhir/Patient/1?_elements=id", BASE))
+                .isEqualTo("Patient/1?_elements=id");
+        assertThat(ServerBase.relativeTo("HTTP://LOCALHOST:8080/fhir/Patient?name=a/b", BASE)).isEqualTo("Patient?name=a/b");
+        assertThat(ServerBase.relativeTo("https://ductcare.example:443/fhir/_history", "https://ductcare.example/fhir"))
+                .isEqualTo("_history");
+        assertThat(ServerBase.relativeTo("http://localhost:8080/fhir", BASE)).isEmpty();
+        assertThat(ServerBase.relativeTo("http://localhost:8080/FHIR/Patient/1", BASE)).isNull();
+        assertThat(ServerBase.relativeTo("http://other.example/fhir/Patient/1", BASE)).isNull();
+        assertThat(ServerBase.relativeTo("http://localhost:8080/fhir/Patient/1", null)).isNull();
+    }
 }
