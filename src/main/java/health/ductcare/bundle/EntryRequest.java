@@ -128,9 +128,9 @@ public record EntryRequest(HTTPVerb method, String type, String id, String versi
                 }
             }
             case GET, HEAD -> {
-                if (id != null && query != null && !history && !RESULT_PARAMETERS.containsAll(query.keySet())) {
-                    throw new InvalidRequestException(name + ": a read takes no search parameters, only"
-                            + " _summary and _elements (and _format and _pretty, which do not apply in a Bundle)");
+                // A read answers as the direct read does: it uses _summary and _elements and ignores the rest.
+                if (id != null && query != null && !history) {
+                    query.keySet().retainAll(RESULT_PARAMETERS);
                 }
             }
             default -> throw new InvalidRequestException(name + ": method " + method.toCode()

@@ -90,6 +90,22 @@ class BatchTest {
     }
 
     @Test
+    void aReadEntryIgnoresQueryParametersAReadDoesNotUseAsTheDirectReadDoes() {
+        String id = createPatient(unique("MRN"));
+        given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id + "?name=somebody-else&_count=1")
+                .then().statusCode(200).body("id", equalTo(id));
+        Response response = postBundle(bundle("batch",
+                entry(null, null, "GET", "Patient/" + id + "?name=somebody-else&_count=1"),
+                entry(null, null, "GET", "Patient/" + id + "/_history/1?name=somebody-else&_elements=id")));
+
+        response.then().statusCode(200)
+                .body("entry.response.status", equalTo(List.of("200 OK", "200 OK")))
+                .body("entry[0].resource.id", equalTo(id))
+                .body("entry[0].resource.identifier", org.hamcrest.Matchers.notNullValue())
+                .body("entry[1].resource.identifier", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void laterEntriesMayReferToEarlierOnesByFullUrl() {
         String fullUrl = "urn:uuid:" + UUID.randomUUID();
         Response response = postBundle(bundle("batch",
