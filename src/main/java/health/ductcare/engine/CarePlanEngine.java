@@ -94,9 +94,11 @@ public final class CarePlanEngine {
     private static List<PlannedSession> scheduleSessions(Protocol protocol, VisitPlacer placer, PriorActivities priors,
                                                          Instant notBefore) {
         int sessionCount = protocol.followUp().count() + 1;
+        List<Optional<Instant>> recordedStarts = new ArrayList<>();
         int lastRecorded = 0;
         for (int number = 1; number <= sessionCount; number++) {
-            if (priors.recordedSessionStart(placer.layout(number, Instant.EPOCH, SCHEDULED)).isPresent()) {
+            recordedStarts.add(priors.recordedSessionStart(placer.layout(number, Instant.EPOCH, SCHEDULED)));
+            if (recordedStarts.get(number - 1).isPresent()) {
                 lastRecorded = number;
             }
         }
@@ -104,7 +106,7 @@ public final class CarePlanEngine {
         Instant previousStart = null;
         for (int number = 1; number <= sessionCount; number++) {
             List<PlannedActivity> layoutAtEpoch = placer.layout(number, Instant.EPOCH, SCHEDULED);
-            Optional<Instant> recordedStart = priors.recordedSessionStart(layoutAtEpoch);
+            Optional<Instant> recordedStart = recordedStarts.get(number - 1);
             Optional<Instant> overdueStart = number < lastRecorded
                     ? priors.unrecordedPastSessionStart(layoutAtEpoch) : Optional.empty();
             PlannedSession session;
