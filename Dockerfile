@@ -42,11 +42,13 @@ WORKDIR /app
 COPY --from=build --chown=ductcare:ductcare /build/target/quarkus-app /app/quarkus-app
 COPY --chown=ductcare:ductcare docker/entrypoint.sh /app/entrypoint.sh
 COPY --chown=ductcare:ductcare scripts/cds-archive /app/cds-archive
+COPY --chown=ductcare:ductcare src/main/jvm/jvm.options /app/jvm.options
 
-# JVM flags measured by the benchmark (bench/README.md, "Production JVM flags"): the live heap is ~255 MB after
-# warm-up and load, so a fixed 512 MB heap with a 160 MB young generation and the serial collector runs without GC
-# thrash (a 352 MB heap had 17 full GCs in 3 minutes); metaspace starts at 128 MB to avoid full GCs during start-up.
-ENV JAVA_OPTS="-Xms512m -Xmx512m -Xmn160m -XX:+UseSerialGC -XX:MetaspaceSize=128m -XX:ReservedCodeCacheSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=262144 -Dio.netty.allocator.numDirectArenas=1 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000 -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+# The JVM flags the benchmark measured are one JDK argument file, /app/jvm.options (src/main/jvm/jvm.options; why:
+# bench/README.md, "Production JVM flags"): a fixed 512 MB heap and the serial collector. The entrypoint
+# and the class-data training run read it; JAVA_OPTS is added after it, so a flag there overrides the file's.
+ENV DUCTCARE_JVM_OPTIONS=/app/jvm.options \
+    JAVA_OPTS="-Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
     MALLOC_ARENA_MAX=2 \
     DUCTCARE_DB_KIND=${DUCTCARE_DB_KIND} \
     DUCTCARE_DATA_DIR=/data \
