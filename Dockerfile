@@ -45,7 +45,7 @@ COPY --chown=ductcare:ductcare scripts/cds-archive /app/cds-archive
 COPY --chown=ductcare:ductcare src/main/jvm/jvm.options /app/jvm.options
 
 # The JVM flags the benchmark measured are one JDK argument file, /app/jvm.options (src/main/jvm/jvm.options; why:
-# bench/README.md, "Production JVM flags"): a fixed 512 MB heap and the serial collector. The entrypoint
+# bench/README.md, "Production JVM flags"): a fixed 512 MB heap, the serial collector, C1 only. The entrypoint
 # and the class-data training run read it; JAVA_OPTS is added after it, so a flag there overrides the file's.
 ENV DUCTCARE_JVM_OPTIONS=/app/jvm.options \
     JAVA_OPTS="-Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
