@@ -1,6 +1,8 @@
 package health.ductcare.service;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.search.DatePeriod;
 import health.ductcare.security.AccessPolicy;
@@ -29,8 +31,8 @@ public class HistoryService {
 
     /**
      * A history as the client asked for it: {@code type} and {@code id} (null for a type or system history), the
-     * query's parameters ({@code _count}, {@code _since}, {@code _at}, {@code _cursor}; others are left to the
-     * caller), the query as sent (for the self link, null when none) and the FHIR base URL.
+     * query's parameters ({@code _count}, {@code _since}, {@code _at}, {@code _cursor}, {@code _summary=count};
+     * others are left to the caller), the query as sent (for the self link, null when none) and the FHIR base URL.
      */
     public record HistoryRequest(String type, String id, Map<String, List<String>> parameters, String rawQuery,
             String baseUrl) {
@@ -54,7 +56,8 @@ public class HistoryService {
 
     /**
      * One page of the history. A resource's history is refused as its read would be (404 when the token may not
-     * see the resource); a system history leaves out the types the token may not read at all.
+     * see the resource); a system history leaves out the types the token may not read at all. With
+     * {@code _summary=count} the page has the total and no entries, as a search's has (search.html#summary).
      */
     @Transactional
     public UnparsedBundle history(HistoryRequest request) {
@@ -65,6 +68,7 @@ public class HistoryService {
         }
         Map<String, List<String>> query = request.parameters() == null ? Map.of() : request.parameters();
         int count = pageSize(first(query, "_count"));
+        boolean countOnly = ContentNegotiation.parseSummary(first(query, "_summary")) == SummaryEnum.COUNT;
         Instant since = instantParameter("_since", first(query, "_since"));
         String atValue = first(query, "_at");
         DatePeriod at = atValue == null || atValue.isBlank() ? null : DatePeriod.parse(atValue);
@@ -77,7 +81,8 @@ public class HistoryService {
             }
         }
         Set<String> hidden = type == null ? access.unreadableTypes(types.all()) : Set.of();
-        ResourceService.HistoryPage page = resources.history(type, id, since, at, cursor, hidden, count);
+        ResourceService.HistoryPage page = resources.history(type, id, since, at, cursor, hidden,
+                countOnly ? 0 : count);
         String base = request.baseUrl() == null ? "" : request.baseUrl();
         UnparsedBundle history = new UnparsedBundle(Bundle.BundleType.HISTORY);
         Bundle bundle = history.skeleton();
@@ -85,7 +90,7 @@ public class HistoryService {
         String selfPath = base + (type == null ? "" : "/" + type) + (id == null ? "" : "/" + id) + "/_history";
         String selfQuery = request.rawQuery();
         bundle.addLink().setRelation("self").setUrl(selfPath + (selfQuery == null ? "" : "?" + selfQuery));
-        if (page.hasMore() && !page.versions().isEmpty()) {
+        if (!countOnly && page.hasMore() && !page.versions().isEmpty()) {
             StringBuilder next = new StringBuilder(selfPath).append("?_count=").append(count);
             if (since != null) {
                 next.append("&_since=").append(new InstantType(Date.from(since)).getValueAsString());

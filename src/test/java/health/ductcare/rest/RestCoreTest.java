@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
@@ -284,6 +285,29 @@ class RestCoreTest {
                 .body("link.find { it.relation == 'next' }.url", containsString("_cursor="));
         given().when().get("/fhir/_history").then().statusCode(200).body("type", equalTo("history"))
                 .body("entry.fullUrl", hasItem(endsWith("/Patient/" + id)));
+    }
+
+    @Test
+    void historyWithSummaryCountHasTheTotalAndNoEntries() {
+        String id = createPatient();
+        String changed = given().get("/fhir/Patient/" + id).then().extract().asString()
+                .replace("Testmother", "Testmother-Renamed");
+        given().contentType(FHIR_JSON).body(changed).when().put("/fhir/Patient/" + id).then().statusCode(200);
+        given().queryParam("_summary", "count").when().get("/fhir/Patient/" + id + "/_history")
+                .then().statusCode(200).body("type", equalTo("history")).body("total", equalTo(2))
+                .body("entry", nullValue())
+                .body("link.relation", not(hasItem("next")));
+        given().queryParam("_summary", "count").queryParam("_count", "1").when().get("/fhir/Patient/_history")
+                .then().statusCode(200).body("total", greaterThanOrEqualTo(2)).body("entry", nullValue())
+                .body("link.relation", not(hasItem("next")));
+        given().contentType(FHIR_JSON).body("""
+                {"resourceType": "Bundle", "type": "batch", "entry": [
+                  {"request": {"method": "GET", "url": "Patient/%s/_history?_summary=count"}}]}""".formatted(id))
+                .when().post("/fhir")
+                .then().statusCode(200).body("entry[0].response.status", startsWith("200"))
+                .body("entry[0].resource.total", equalTo(2)).body("entry[0].resource.entry", nullValue());
+        given().queryParam("_summary", "many").when().get("/fhir/Patient/" + id + "/_history")
+                .then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
     }
 
     @Test
