@@ -57,7 +57,8 @@ public class HistoryService {
     /**
      * One page of the history. A resource's history is refused as its read would be (404 when the token may not
      * see the resource); a system history leaves out the types the token may not read at all. With
-     * {@code _summary=count} the page has the total and no entries, as a search's has (search.html#summary).
+     * {@code _summary=count} or {@code _count=0} the page has the total and no entries, as a search's has
+     * (search.html#summary, #count).
      */
     @Transactional
     public UnparsedBundle history(HistoryRequest request) {
@@ -68,7 +69,8 @@ public class HistoryService {
         }
         Map<String, List<String>> query = request.parameters() == null ? Map.of() : request.parameters();
         int count = pageSize(first(query, "_count"));
-        boolean countOnly = ContentNegotiation.parseSummary(first(query, "_summary")) == SummaryEnum.COUNT;
+        boolean countOnly = count == 0
+                || ContentNegotiation.parseSummary(first(query, "_summary")) == SummaryEnum.COUNT;
         Instant since = instantParameter("_since", first(query, "_since"));
         String atValue = first(query, "_at");
         DatePeriod at = atValue == null || atValue.isBlank() ? null : DatePeriod.parse(atValue);
@@ -138,12 +140,12 @@ public class HistoryService {
         }
         try {
             int requested = Integer.parseInt(value.trim());
-            if (requested < 1) {
+            if (requested < 0) {
                 throw new NumberFormatException();
             }
             return Math.min(requested, maxPageSize);
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException("_count must be a positive whole number");
+            throw new InvalidRequestException("_count must be a non-negative whole number");
         }
     }
 

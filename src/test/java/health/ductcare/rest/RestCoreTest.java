@@ -288,7 +288,7 @@ class RestCoreTest {
     }
 
     @Test
-    void historyWithSummaryCountHasTheTotalAndNoEntries() {
+    void historyWithSummaryCountOrCountZeroHasTheTotalAndNoEntries() {
         String id = createPatient();
         String changed = given().get("/fhir/Patient/" + id).then().extract().asString()
                 .replace("Testmother", "Testmother-Renamed");
@@ -306,8 +306,13 @@ class RestCoreTest {
                 .when().post("/fhir")
                 .then().statusCode(200).body("entry[0].response.status", startsWith("200"))
                 .body("entry[0].resource.total", equalTo(2)).body("entry[0].resource.entry", nullValue());
+        given().queryParam("_count", "0").when().get("/fhir/Patient/" + id + "/_history")
+                .then().statusCode(200).body("total", equalTo(2)).body("entry", nullValue())
+                .body("link.relation", not(hasItem("next")));
         given().queryParam("_summary", "many").when().get("/fhir/Patient/" + id + "/_history")
                 .then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
+        given().queryParam("_count", "-1").when().get("/fhir/Patient/" + id + "/_history")
+                .then().statusCode(400).body("issue[0].diagnostics", containsString("_count"));
     }
 
     @Test
