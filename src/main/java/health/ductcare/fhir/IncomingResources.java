@@ -2,6 +2,7 @@ package health.ductcare.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -107,9 +108,14 @@ public class IncomingResources {
     }
 
     public void requireValid(String text) {
-        ValidationResult result;
+        throwIfInvalid(validated(text));
+    }
+
+    private ValidationResult validated(String text) {
         try {
-            result = validation.validate(text);
+            return validation.validate(text);
+        } catch (BaseServerResponseException e) {
+            throw e;
         } catch (RuntimeException | StackOverflowError e) {
             // HAPI's lenient parser read the text, but the validator reads it again with its own parsers (Gson with
             // a nesting limit of 255, DOM) and trips over some malformed content (null array items, attributes
@@ -120,7 +126,6 @@ public class IncomingResources {
                     + " R4 validator cannot process (nested too deeply, null items, or elements from another FHIR"
                     + " version)");
         }
-        throwIfInvalid(result);
     }
 
     public void requireValid(IBaseResource resource) {
