@@ -111,6 +111,19 @@ public class IncomingResources {
         throwIfInvalid(validated(text));
     }
 
+    /**
+     * Every issue the R4 validator finds in the text as sent, whatever its severity ({@code $validate}); an
+     * OperationOutcome with one information issue when there is none.
+     */
+    public OperationOutcome validationOutcome(String text) {
+        OperationOutcome outcome = (OperationOutcome) validated(text).toOperationOutcome();
+        if (outcome.getIssue().isEmpty()) {
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                    .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics("No issues detected");
+        }
+        return outcome;
+    }
+
     private ValidationResult validated(String text) {
         try {
             return validation.validate(text);

@@ -145,7 +145,7 @@ public class CapabilityStatementFactory {
                 resource.addInteraction(new ResourceInteractionComponent().setCode(interaction));
             }
             for (Operations.Declared operation : Operations.ALL) {
-                if (operation.resourceType().equals(type)) {
+                if (operation.appliesTo(type)) {
                     resource.addOperation().setName(operation.name()).setDefinition(operation.definition());
                 }
             }

@@ -13,6 +13,7 @@ import health.ductcare.fhir.ServerBase;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
+import health.ductcare.operation.ValidateOperation;
 import health.ductcare.search.QueryStrings;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
@@ -65,6 +66,7 @@ public class FhirEndpoint {
     private final CapabilityStatementFactory capabilityStatement;
     private final GenerateCarePlanOperation generateOperation;
     private final ApplyPlanDefinitionOperation applyOperation;
+    private final ValidateOperation validateOperation;
     private final HistoryService histories;
     private final ServerBase serverBase;
     @jakarta.inject.Inject
@@ -76,7 +78,7 @@ public class FhirEndpoint {
             FhirContext context, SearchService search, ConditionalService conditional,
             CapabilityStatementFactory capabilityStatement,
             GenerateCarePlanOperation generateOperation, ApplyPlanDefinitionOperation applyOperation,
-            HistoryService histories, ServerBase serverBase) {
+            ValidateOperation validateOperation, HistoryService histories, ServerBase serverBase) {
         this.resources = resources;
         this.types = types;
         this.incoming = incoming;
@@ -87,6 +89,7 @@ public class FhirEndpoint {
         this.capabilityStatement = capabilityStatement;
         this.generateOperation = generateOperation;
         this.applyOperation = applyOperation;
+        this.validateOperation = validateOperation;
         this.histories = histories;
         this.serverBase = serverBase;
     }
@@ -356,6 +359,9 @@ public class FhirEndpoint {
             byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
+        if (operation.equals("$validate")) {
+            return validated(type, null, body, headers, uri, options);
+        }
         if (type.equals("CarePlan") && operation.equals("$generate")) {
             IncomingResources.Incoming parsed = incoming.parse(body, contentType(headers));
             incoming.requireValid(parsed.text());
@@ -374,6 +380,9 @@ public class FhirEndpoint {
             @Context UriInfo uri) {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
+        if (operation.equals("$validate")) {
+            return validated(type, id, body, headers, uri, options);
+        }
         if (type.equals("PlanDefinition") && operation.equals("$apply")) {
             Parameters parameters = new Parameters();
             if (body != null && body.length > 0) {
@@ -405,6 +414,14 @@ public class FhirEndpoint {
                     ca.uhn.fhir.rest.api.RequestTypeEnum.POST);
         }
         return instanceOperation(type, id, operation, null, headers, uri);
+    }
+
+    private Response validated(String type, String id, byte[] body, HttpHeaders headers, UriInfo uri,
+            ResponseOptions options) {
+        IncomingResources.Incoming parsed = body == null || body.length == 0 ? null
+                : incoming.parse(body, contentType(headers));
+        return writer.respond(200, validateOperation.validate(type, id, parsed, uri.getQueryParameters()), options)
+                .build();
     }
 
     private static InvalidRequestException unknownOperation(String type, String operation) {

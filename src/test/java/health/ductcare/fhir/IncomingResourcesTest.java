@@ -32,6 +32,9 @@ class IncomingResourcesTest {
         assertThatThrownBy(() -> incoming.requireValid(PATIENT))
                 .isInstanceOfSatisfying(BaseServerResponseException.class,
                         e -> org.assertj.core.api.Assertions.assertThat(e.getStatusCode()).isEqualTo(503));
+        assertThatThrownBy(() -> incoming.validationOutcome(PATIENT))
+                .isInstanceOfSatisfying(BaseServerResponseException.class,
+                        e -> org.assertj.core.api.Assertions.assertThat(e.getStatusCode()).isEqualTo(503));
     }
 
     @Test

@@ -344,6 +344,19 @@ class PatientCompartmentTest {
         Response apply = as(tokenA).get("/fhir/PlanDefinition/blocked-duct-pt/$apply?subject=Patient/" + patientB);
         assertThat(apply.statusCode()).isIn(403, 404);
         assertNothingOfB(apply, patientB);
+        // $validate: another patient's resource looks absent, a create for her is refused, A's own is validated.
+        Response deleteB = as(tokenA).post("/fhir/Condition/" + conditionB + "/$validate?mode=delete");
+        String absentId = UUID.randomUUID().toString();
+        Response deleteAbsent = as(tokenA).post("/fhir/Condition/" + absentId + "/$validate?mode=delete");
+        assertThat(deleteB.statusCode()).isEqualTo(404);
+        assertThat(deleteB.asString().replace(conditionB, "ID")).isEqualTo(deleteAbsent.asString().replace(absentId, "ID"));
+        assertForbidden(as(tokenA).contentType(FHIR_JSON).body(SecurityFixtures.conditionJson(null, patientB, "planted"))
+                .post("/fhir/Condition/$validate?mode=create"));
+        assertForbidden(as(tokenA).contentType(FHIR_JSON)
+                .body(SecurityFixtures.conditionJson(conditionB, patientA, "hijacked"))
+                .post("/fhir/Condition/" + conditionB + "/$validate?mode=update"));
+        assertThat(as(tokenA).contentType(FHIR_JSON).body(SecurityFixtures.conditionJson(null, patientA, "mine"))
+                .post("/fhir/Condition/$validate?mode=create").statusCode()).isEqualTo(200);
     }
 
     private void assertForbidden(Response response) {
