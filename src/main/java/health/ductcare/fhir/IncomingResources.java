@@ -111,17 +111,9 @@ public class IncomingResources {
         throwIfInvalid(validated(text));
     }
 
-    /**
-     * Every issue the R4 validator finds in the text as sent, whatever its severity ({@code $validate}); an
-     * OperationOutcome with one information issue when there is none.
-     */
+    /** Every issue the R4 validator finds in the text as sent, whatever its severity ({@code $validate}). */
     public OperationOutcome validationOutcome(String text) {
-        OperationOutcome outcome = (OperationOutcome) validated(text).toOperationOutcome();
-        if (outcome.getIssue().isEmpty()) {
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                    .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics("No issues detected");
-        }
-        return outcome;
+        return (OperationOutcome) validated(text).toOperationOutcome();
     }
 
     private ValidationResult validated(String text) {

@@ -88,7 +88,7 @@ public class ValidateOperation {
         if (mode != null) {
             writable(type, id, resource, mode).ifPresent(problem -> addError(outcome, problem));
         }
-        return outcome;
+        return withNoIssuesNoted(outcome, "No issues detected");
     }
 
     private OperationOutcome deletable(String type, String id) {
@@ -101,11 +101,8 @@ public class ValidateOperation {
             addError(outcome, problem.get());
         } else {
             access.checkWrite(Interaction.DELETE, type, null, () -> parse(stored));
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                    .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-                    .setDiagnostics("No issues detected: " + type + "/" + id + " can be deleted");
         }
-        return outcome;
+        return withNoIssuesNoted(outcome, "No issues detected: " + type + "/" + id + " can be deleted");
     }
 
     /** Why the write the mode names would be refused, beyond the content's validity; empty when it would not. */
@@ -130,9 +127,16 @@ public class ValidateOperation {
         return Optional.empty();
     }
 
+    /** An OperationOutcome needs at least one issue: an information one says there was nothing to report. */
+    private static OperationOutcome withNoIssuesNoted(OperationOutcome outcome, String diagnostics) {
+        if (outcome.getIssue().isEmpty()) {
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                    .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(diagnostics);
+        }
+        return outcome;
+    }
+
     private static void addError(OperationOutcome outcome, String diagnostics) {
-        outcome.getIssue().removeIf(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.INFORMATION
-                && "No issues detected".equals(issue.getDiagnostics()));
         outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
                 .setCode(OperationOutcome.IssueType.BUSINESSRULE).setDiagnostics(diagnostics);
     }
