@@ -78,6 +78,12 @@ public record EntryRequest(HTTPVerb method, String type, String id, String versi
         if (segments.length == 0) {
             throw new InvalidRequestException(name + ": request.url must start with a resource type");
         }
+        for (String segment : segments) {
+            if (segment.startsWith("$") || segment.startsWith("%24")) {
+                throw new InvalidRequestException(name + ": operations are not supported in batch or transaction"
+                        + " entries; invoke " + ContentNegotiation.sanitize(decode(segment)) + " directly");
+            }
+        }
         // _history, Type/_history, Type/id/_history: the system, type and instance histories.
         boolean history = segments.length <= 3 && segments[segments.length - 1].equals(HISTORY);
         String type = history && segments.length == 1 ? null : segments[0];

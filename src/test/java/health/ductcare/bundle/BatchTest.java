@@ -203,7 +203,11 @@ class BatchTest {
                 .body("entry[1].response.outcome.issue[0].diagnostics", containsString("_count"))
                 .body("entry[2].response.outcome.issue[0].diagnostics", containsString("_since"))
                 .body("entry[3].response.outcome.issue[0].diagnostics", containsString("GET"))
+                .body("entry[5].response.outcome.issue[0].diagnostics", containsString("operations are not supported"))
                 .body("entry[7].resource.total", equalTo(1));
+        postBundle(bundle("batch", entry(null, "{\"resourceType\": \"Patient\"}", "POST", "Patient/$validate")))
+                .then().statusCode(200).body("entry[0].response.status", equalTo("400 Bad Request"))
+                .body("entry[0].response.outcome.issue[0].diagnostics", containsString("invoke $validate directly"));
         given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id).then().statusCode(200);
     }
 
