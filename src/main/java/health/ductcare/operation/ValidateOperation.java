@@ -3,6 +3,7 @@ package health.ductcare.operation;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.util.ParametersUtil;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.IncomingResources;
 import health.ductcare.security.AccessPolicy;
@@ -19,7 +20,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
-import org.hl7.fhir.r4.model.PrimitiveType;
 
 /**
  * {@code POST [type]/$validate} and {@code POST [type]/[id]/$validate} (operation-resource-validate.html): the
@@ -61,11 +61,9 @@ public class ValidateOperation {
         String modeValue = first(query, "mode");
         String profile = first(query, "profile");
         if (resource instanceof Parameters parameters && !type.equals("Parameters")) {
-            resource = parameters.getParameter().stream().filter(p -> "resource".equals(p.getName()))
-                    .map(Parameters.ParametersParameterComponent::getResource).filter(r -> r != null)
-                    .findFirst().orElse(null);
-            modeValue = parameterValue(parameters, "mode").orElse(modeValue);
-            profile = parameterValue(parameters, "profile").orElse(profile);
+            resource = ParametersUtil.getNamedParameterResource(context, parameters, "resource").orElse(null);
+            modeValue = ParametersUtil.getNamedParameterValueAsString(context, parameters, "mode").orElse(modeValue);
+            profile = ParametersUtil.getNamedParameterValueAsString(context, parameters, "profile").orElse(profile);
         }
         Mode mode = mode(modeValue);
         if ((mode == Mode.UPDATE || mode == Mode.DELETE) && id == null) {
@@ -167,13 +165,6 @@ public class ValidateOperation {
             throw new InvalidRequestException("Invalid mode '" + ContentNegotiation.sanitize(value)
                     + "': use create, update or delete (or none, for general validation)");
         }
-    }
-
-    private static Optional<String> parameterValue(Parameters parameters, String name) {
-        return parameters.getParameter().stream().filter(p -> name.equals(p.getName()))
-                .map(Parameters.ParametersParameterComponent::getValue)
-                .filter(value -> value instanceof PrimitiveType<?>)
-                .map(value -> ((PrimitiveType<?>) value).getValueAsString()).findFirst();
     }
 
     private static String first(Map<String, List<String>> query, String name) {
