@@ -1,11 +1,17 @@
 package health.ductcare.security;
 
 import health.ductcare.fhir.RequestIds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Date;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
@@ -23,8 +30,12 @@ import org.jboss.logging.Logger;
 /**
  * Records every FHIR interaction as an AuditEvent (who: the user and client, or the application alone for a
  * token that acts for no user; what: the resource and version, or one event per entry of a transaction; the
- * outcome) after its answer is known, in its own transaction on a small bounded background queue: the request
- * neither waits for it nor fails with it. AuditEvents carry ids and codes only, never resource bodies or names.
+ * outcome) after its answer is known, stored in batches by background writers from a bounded queue, so the request
+ * never fails with it. When the writers fall behind and the queue is full, a request waits for room (up to
+ * {@code ductcare.audit.max-wait}) instead of dropping its AuditEvent: the service slows to what it can audit.
+ * Only a writer stuck for longer (the database unreachable) or a full queue on an event-loop thread, which must
+ * never block, drops events, counted in {@code ductcare.audit.dropped}. AuditEvents carry ids and codes only,
+ * never resource bodies or names.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -34,29 +45,48 @@ public class AuditTrail {
     static final String CLIENT_SYSTEM = "urn:ductcare:client-id";
 
     private static final int BATCH = 256;
+    public static final String DROPPED_COUNTER = "ductcare.audit.dropped";
+    public static final String QUEUE_GAUGE = "ductcare.audit.queue.size";
 
     private final AuditEventWriter batchWriter;
     private final Clock clock;
     private final CurrentVertxRequest currentRequest;
     private final boolean enabled;
+    private final Duration maxWait;
     private final BlockingQueue<AuditEvent> queue;
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
+    /** AuditEvents queued and not yet stored (or given up on): zero means the trail is complete. */
+    private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    private final Counter droppedCounter;
     private volatile boolean running = true;
-    private volatile boolean writing;
 
     public AuditTrail(AuditEventWriter batchWriter, Clock clock, CurrentVertxRequest currentRequest,
+            MeterRegistry registry,
             @ConfigProperty(name = "ductcare.audit.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "ductcare.audit.queue-size", defaultValue = "10000") int queueSize) {
+            @ConfigProperty(name = "ductcare.audit.queue-size", defaultValue = "10000") int queueSize,
+            @ConfigProperty(name = "ductcare.audit.writers", defaultValue = "0") int writerCount,
+            @ConfigProperty(name = "ductcare.audit.max-wait", defaultValue = "10s") Duration maxWait) {
         this.batchWriter = batchWriter;
         this.clock = clock;
         this.currentRequest = currentRequest;
         this.enabled = enabled;
+        this.maxWait = maxWait;
         this.queue = new ArrayBlockingQueue<>(queueSize);
-        this.writer = new Thread(this::writeLoop, "ductcare-audit-writer");
-        this.writer.setDaemon(true);
+        this.droppedCounter = Counter.builder(DROPPED_COUNTER)
+                .description("AuditEvents not stored: the queue stayed full for ductcare.audit.max-wait")
+                .register(registry);
+        Gauge.builder(QUEUE_GAUGE, queue, Collection::size)
+                .description("AuditEvents waiting for the audit writers").register(registry);
+        // 0: half the cores. On 2 cores a second writer only adds contention (bench/RESULTS.md, item 27).
+        int count = writerCount > 0 ? writerCount : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        for (int i = 1; i <= count; i++) {
+            Thread writer = new Thread(this::writeLoop, "ductcare-audit-writer-" + i);
+            writer.setDaemon(true);
+            writers.add(writer);
+        }
         if (enabled) {
-            this.writer.start();
+            writers.forEach(Thread::start);
         }
     }
 
@@ -89,12 +119,29 @@ public class AuditTrail {
         String requestId = RequestIds.of(currentRequest.getCurrent());
         Date recorded = Date.from(clock.instant());
         for (AuditEvent event : toAuditEvents(entry, requestId, recorded)) {
-            if (!queue.offer(event)) {
-                // A full queue means the database cannot keep up: the request must still be served.
+            pending.incrementAndGet();
+            if (!enqueue(event)) {
+                pending.decrementAndGet();
+                droppedCounter.increment();
                 if (dropped.incrementAndGet() % 1000 == 1) {
-                    LOG.warnf("Audit queue full: %d AuditEvents dropped so far", dropped.get());
+                    LOG.warnf("Audit queue full for %s: %d AuditEvents dropped so far", maxWait, dropped.get());
                 }
             }
+        }
+    }
+
+    private boolean enqueue(AuditEvent event) {
+        if (queue.offer(event)) {
+            return true;
+        }
+        if (Context.isOnEventLoopThread() || maxWait.isZero() || maxWait.isNegative()) {
+            return false;
+        }
+        try {
+            return queue.offer(event, maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -107,7 +154,6 @@ public class AuditTrail {
                 if (first == null) {
                     continue;
                 }
-                writing = true;
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 store(batch);
@@ -115,8 +161,8 @@ public class AuditTrail {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
+                pending.addAndGet(-batch.size());
                 batch.clear();
-                writing = false;
             }
         }
     }
@@ -274,7 +320,7 @@ public class AuditTrail {
     public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
-            if (queue.isEmpty() && !writing) {
+            if (pending.get() == 0) {
                 return true;
             }
             Thread.sleep(10);
@@ -284,7 +330,10 @@ public class AuditTrail {
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
-        writer.join(5000);
+        long deadline = System.currentTimeMillis() + 5000;
+        for (Thread writer : writers) {
+            writer.join(Math.max(1, deadline - System.currentTimeMillis()));
+        }
         if (!queue.isEmpty()) {
             LOG.warnf("%d AuditEvents not stored at shutdown", queue.size());
         }

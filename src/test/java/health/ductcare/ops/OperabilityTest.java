@@ -97,6 +97,8 @@ class OperabilityTest {
                 .containsPattern("ductcare_fhir_requests_seconds_bucket\\{[^}]*interaction=\"read\"")
                 .containsPattern("ductcare_fhir_requests_seconds_count\\{[^}]*interaction=\"capabilities\"")
                 .containsPattern("ductcare_validation_failures_total [1-9]")
+                .containsPattern("ductcare_audit_dropped_total 0\\.0")
+                .containsPattern("ductcare_audit_queue_size [0-9]")
                 .contains("agroal_")
                 .doesNotContain(id);
     }
