@@ -19,7 +19,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
@@ -57,7 +56,6 @@ public class AuditTrail {
     private final List<Thread> writers = new ArrayList<>();
     /** AuditEvents queued and not yet stored (or given up on): zero means the trail is complete. */
     private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong dropped = new AtomicLong();
     private final Counter droppedCounter;
     private volatile boolean running = true;
 
@@ -123,8 +121,9 @@ public class AuditTrail {
             if (!enqueue(event)) {
                 pending.decrementAndGet();
                 droppedCounter.increment();
-                if (dropped.incrementAndGet() % 1000 == 1) {
-                    LOG.warnf("Audit queue full for %s: %d AuditEvents dropped so far", maxWait, dropped.get());
+                long dropped = (long) droppedCounter.count();
+                if (dropped % 1000 == 1) {
+                    LOG.warnf("Audit queue full for %s: %d AuditEvents dropped so far", maxWait, dropped);
                 }
             }
         }
