@@ -7,6 +7,8 @@ import health.ductcare.engine.PlanDecision;
 import health.ductcare.engine.PlanInput;
 import health.ductcare.engine.PlanNote;
 import health.ductcare.engine.Protocol;
+import health.ductcare.fhir.ResourceContent;
+import health.ductcare.fhir.StoredNarrative;
 import health.ductcare.mapping.CarePlanContext;
 import health.ductcare.mapping.CarePlanMapper;
 import health.ductcare.mapping.PlanInputMapper;
@@ -137,21 +139,27 @@ public class CarePlanService implements ResourceChangeListener {
             String conditionId = condition.getIdElement().getIdPart();
             String carePlanId = carePlanIdFor(conditionId);
             Instant received = planningFacts.receivedAt(conditionId, now);
-            Optional<StoredResource> storedPlan = resources.find("CarePlan", carePlanId);
-            if (storedPlan.isEmpty() && cannotApply(condition, received, protocol, now)) {
-                continue;
-            }
-            if (!locked) {
+            Optional<StoredResource> storedPlan;
+            if (locked) {
+                storedPlan = resources.findForUpdate("CarePlan", carePlanId);
+                if (storedPlan.isEmpty() && cannotApply(condition, received, protocol, now)) {
+                    continue;
+                }
+            } else {
+                if (resources.find("CarePlan", carePlanId).isEmpty()
+                        && cannotApply(condition, received, protocol, now)) {
+                    continue;
+                }
                 // The antibiotics and temperatures (and, for one Condition, the others) are read under the lock.
                 locks.lock(patientReference);
                 locked = true;
+                // Decide against the plan as it is after the lock wait, not as it was read before it.
+                storedPlan = resources.findForUpdate("CarePlan", carePlanId);
             }
-            // Decide against the plan as it is after the lock wait, not as it was read before it.
-            storedPlan = resources.findForUpdate("CarePlan", carePlanId);
-            CarePlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
+            StoredPlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
             CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, facts.abscessCandidates(),
                     new Reference(patientReference), facts.medicationRequests(), facts::medication,
-                    facts.observations(), received, existing, now);
+                    facts.observations(), received, existing == null ? null : existing.plan(), now);
             planned.carePlan().ifPresent(plan -> store(carePlanId, plan, existing));
         }
     }
@@ -167,16 +175,16 @@ public class CarePlanService implements ResourceChangeListener {
 
     private void revokeForDeletedCondition(StoredResource deletedCondition) {
         String carePlanId = carePlanIdFor(deletedCondition.id());
-        Optional<CarePlan> existing = resources.find("CarePlan", carePlanId).map(this::parseCarePlan);
+        Optional<StoredPlan> existing = resources.find("CarePlan", carePlanId).map(this::parseCarePlan);
         if (existing.isEmpty()) {
             return;
         }
-        locks.lock(existing.get().getSubject().getReference());
-        Optional<CarePlan> current = resources.findForUpdate("CarePlan", carePlanId).map(this::parseCarePlan);
+        locks.lock(existing.get().plan().getSubject().getReference());
+        Optional<StoredPlan> current = resources.findForUpdate("CarePlan", carePlanId).map(this::parseCarePlan);
         if (current.isEmpty()) {
             return;
         }
-        CarePlan stored = current.get();
+        CarePlan stored = current.get().plan();
         PlanDecision revoked = new PlanDecision.Revoked("The Condition was deleted", false,
                 List.of(PlanNote.warning(NoteCode.DIAGNOSIS_REVOKED,
                         "The diagnosis this plan addressed was deleted: therapy is revoked.")));
@@ -185,21 +193,35 @@ public class CarePlanService implements ResourceChangeListener {
                 new Reference(deletedCondition.versionlessReference()), now).withExisting(stored);
         CarePlanMapper.toCarePlan(revoked, planContext).ifPresent(plan -> {
             plan.setCreatedElement(stored.getCreatedElement().copy());
-            store(carePlanId, plan, stored);
+            store(carePlanId, plan, current.get());
         });
     }
 
-    private void store(String carePlanId, CarePlan plan, CarePlan existing) {
+    private void store(String carePlanId, CarePlan plan, StoredPlan existing) {
         plan.setId(carePlanId);
-        if (existing != null && CarePlanPlanner.sameContent(existing, plan)) {
+        if (existing != null && existing.sameContent(plan)) {
             return;
         }
         resources.update("CarePlan", carePlanId, plan, null);
         metrics.recordPlan(plan.getStatus().toCode());
     }
 
-    private CarePlan parseCarePlan(StoredResource stored) {
-        return (CarePlan) context.newJsonParser().parseResource(stored.json());
+    /**
+     * A stored plan as re-planning needs it: parsed without its narrative, which re-planning never reads and only
+     * compares ({@link StoredNarrative}); {@code narrative} is null when it could not be set apart and is parsed.
+     */
+    private record StoredPlan(CarePlan plan, StoredNarrative narrative) {
+
+        boolean sameContent(CarePlan planned) {
+            return narrative == null ? CarePlanPlanner.sameContent(plan, planned)
+                    : ResourceContent.same(plan, narrative, planned);
+        }
+    }
+
+    private StoredPlan parseCarePlan(StoredResource stored) {
+        Optional<StoredNarrative> narrative = StoredNarrative.split(stored.json());
+        String json = narrative.map(StoredNarrative::json).orElse(stored.json());
+        return new StoredPlan(context.newJsonParser().parseResource(CarePlan.class, json), narrative.orElse(null));
     }
 
     /** Only body temperatures (now, or before this change) can change a plan. */

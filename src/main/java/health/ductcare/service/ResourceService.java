@@ -211,7 +211,7 @@ public class ResourceService {
     /** When the resource was first received: the time of its version 1. */
     @Transactional
     public Optional<Instant> firstVersionTime(String type, String id) {
-        return store.findVersion(type, id, 1).map(v -> Instant.ofEpochMilli(v.lastUpdated));
+        return store.firstVersionMillis(type, id).map(Instant::ofEpochMilli);
     }
 
     /** The version before the given one, with content (for the subject of a deleted resource). */

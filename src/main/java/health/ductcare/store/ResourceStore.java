@@ -44,6 +44,14 @@ public class ResourceStore {
                 .getResultStream().findFirst();
     }
 
+    /** When version 1 was stored, in epoch milliseconds: read alone, so no history row joins the session. */
+    public Optional<Long> firstVersionMillis(String type, String id) {
+        return entityManager.createQuery("select v.lastUpdated from ResourceVersionEntity v where v.type = :type"
+                        + " and v.resourceId = :id and v.version = 1", Long.class)
+                .setParameter("type", type).setParameter("id", id)
+                .getResultStream().findFirst();
+    }
+
     public void persist(ResourceEntity current, ResourceVersionEntity version) {
         if (current.pid == null) {
             entityManager.persist(current);
