@@ -1,7 +1,6 @@
 # Sourced by bench/cpu-per-request and bench/sustained-reads: parse "[APP_DIR] ... [-- java options]" (APP_DIR when
-# the first argument is a directory), start the packaged service with the production JVM flags on a fresh H2
-# database (security off, its class-data archive if APP_DIR has one), wait for readiness, and stop it and remove
-# its data on exit.
+# the first argument is a directory), start the packaged service on a fresh H2 database (start_service of
+# bench/lib/service.sh), and stop it and remove its data on exit.
 # Before sourcing: root (the project), default_port. Leaves: app, port, data, pid, base, FHIR_LOAD,
 # extra_args (arguments between APP_DIR and "--"), and read_loop (node script: URL N CONCURRENCY ->
 # "req/s p50-ms p99-ms failed") and some_condition (the id of one stored Condition).
@@ -17,16 +16,14 @@ FHIR_LOAD=${FHIR_LOAD:-$root/../shared/bench/fhir-load.mjs}
 if ss -ltn | grep -q ":$port "; then echo "port $port is in use" >&2; exit 1; fi
 
 data=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
-java_opts="@$root/src/main/jvm/jvm.options"
-[ -f "$app/ductcare.jsa" ] && java_opts="$java_opts -XX:SharedArchiveFile=$app/ductcare.jsa"
-# shellcheck disable=SC2086
-(cd "$app" && MALLOC_ARENA_MAX=2 DUCTCARE_SECURITY_ENABLED=false DUCTCARE_DATA_DIR="$data" DUCTCARE_PORT="$port" \
-  exec java $java_opts "$@" -Dquarkus.http.host=127.0.0.1 -jar quarkus-run.jar > "$data/server.log" 2>&1) &
-pid=$!
+trap 'pid=$(cat "$data/pid" 2>/dev/null); kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+# shellcheck source=bench/lib/service.sh
+. "$root/bench/lib/service.sh"
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 240); do curl -sf -o /dev/null "$base/q/health/ready" && break; sleep 0.5; done
-curl -sf -o /dev/null "$base/q/health/ready" || { echo "not ready, see $data/server.log" >&2; exit 1; }
+ready=0
+start_service "$app" "$port" "$data" "$@" || ready=1
+pid=$(cat "$data/pid")
+[ "$ready" -eq 0 ] || { echo "not ready, see $data/server.log" >&2; exit 1; }
 
 read_loop='const [url, n, conc] = [process.argv[1], +process.argv[2], +process.argv[3]]; let i = 0, failed = 0;
 const lat = [];
