@@ -262,13 +262,7 @@ public class FhirEndpoint {
     private Response searchResponse(String type, Map<String, List<String>> parameters, HttpHeaders headers,
             UriInfo uri) {
         ResponseOptions options = options(headers, uri);
-        Map<String, List<String>> searchParameters = new LinkedHashMap<>(parameters);
-        RESULT_PARAMETERS.forEach(name -> {
-            if (!name.equals("_summary")) {
-                searchParameters.remove(name);
-            }
-        });
-        UnparsedBundle page = search.searchPage(new SearchRequest(type, searchParameters, baseUrl(uri),
+        UnparsedBundle page = search.searchPage(new SearchRequest(type, parameters, baseUrl(uri),
                 FhirHeaders.lenientHandling(headers), accessContext.compartment(type)));
         return Response.ok(encodeBundle(page, options)).type(options.contentType()).build();
     }

@@ -124,6 +124,11 @@ public class SearchService {
          * be the same every time it is asked.
          */
         final Map<String, List<String>> applied = new TreeMap<>();
+        /**
+         * {@code _format}, {@code _pretty} and {@code _elements}: they select nothing, but every link of the search
+         * carries them, so that each page comes back in the shape the first was asked for.
+         */
+        final Map<String, List<String>> shaping = new TreeMap<>();
         final List<Include> includes = new ArrayList<>();
         final List<Include> revIncludes = new ArrayList<>();
         /** Parameters a lenient search ignored; the Bundle says so in an outcome entry. */
@@ -155,7 +160,7 @@ public class SearchService {
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             if (plan.countOnly) {
                 bundle.setTotal((int) count(connection, type, plan, null));
-                bundle.addLink().setRelation("self").setUrl(link(base, type, plan.applied, null));
+                bundle.addLink().setRelation("self").setUrl(link(base, type, plan, null));
                 return page;
             }
             Cursor cursor = plan.cursor;
@@ -179,17 +184,17 @@ public class SearchService {
                     bundle.setTotal((int) count(connection, type, plan, snapshot));
                 }
             }
-            bundle.addLink().setRelation("self").setUrl(link(base, type, plan.applied, cursor));
+            bundle.addLink().setRelation("self").setUrl(link(base, type, plan, cursor));
             boolean hasNext = forward ? more : !rows.isEmpty();
             boolean hasPrevious = forward ? cursor != null && !rows.isEmpty() : more;
             if (hasNext) {
                 Row last = rows.get(rows.size() - 1);
-                bundle.addLink().setRelation("next").setUrl(link(base, type, plan.applied,
+                bundle.addLink().setRelation("next").setUrl(link(base, type, plan,
                         new Cursor(true, snapshot, last.sortKey(), last.pid())));
             }
             if (hasPrevious) {
                 Row first = rows.get(0);
-                bundle.addLink().setRelation("previous").setUrl(link(base, type, plan.applied,
+                bundle.addLink().setRelation("previous").setUrl(link(base, type, plan,
                         new Cursor(false, snapshot, first.sortKey(), first.pid())));
             }
             Set<Long> seen = new HashSet<>();
@@ -340,9 +345,7 @@ public class SearchService {
                     }
                 }
             }
-            case "_format", "_pretty", "_elements" -> {
-                // Applied by the response writer.
-            }
+            case "_format", "_pretty", "_elements" -> plan.shaping.put(rawName, values);
             default -> {
                 if (!lenient) {
                     throw new InvalidRequestException("Unsupported result parameter '"
@@ -633,11 +636,16 @@ public class SearchService {
                 .getSearch().setMode(mode);
     }
 
-    /** A link to this search: the parameters that were applied, plus the page position when there is one. */
-    private static String link(String base, String type, Map<String, List<String>> applied, Cursor cursor) {
+    /**
+     * A link to this search: the parameters that were applied and those that shape the answer, plus the page
+     * position when there is one.
+     */
+    private static String link(String base, String type, Plan plan, Cursor cursor) {
         StringBuilder url = new StringBuilder(base).append('/').append(type);
         char separator = '?';
-        for (Map.Entry<String, List<String>> entry : applied.entrySet()) {
+        Map<String, List<String>> parameters = new TreeMap<>(plan.applied);
+        parameters.putAll(plan.shaping);
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
             for (String value : entry.getValue()) {
                 url.append(separator).append(encode(entry.getKey())).append('=').append(encode(value));
                 separator = '&';

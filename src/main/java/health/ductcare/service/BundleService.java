@@ -74,9 +74,9 @@ public class BundleService {
      * The validator wants a fullUrl on every entry, but in a transaction or batch a create needs none
      * (bundle.html#bundle-unique) and references are resolved by the server, as http.html#trules says.
      */
+    private static final Set<String> ENCODING_PARAMETERS = Set.of("_format", "_pretty");
     private static final Set<String> NOT_REQUIRED_IN_TRANSACTIONS =
             Set.of("Bundle_BUNDLE_Entry_NoFullUrl", "Bundle_BUNDLE_FullUrl_Missing");
-    private static final Set<String> RESULT_PARAMETERS = Set.of("_format", "_pretty", "_elements");
 
     public enum ReturnContent { MINIMAL, REPRESENTATION, OPERATION_OUTCOME }
 
@@ -495,7 +495,8 @@ public class BundleService {
             ResponseOptions shaping = ContentNegotiation.resultShaping(request.criteria());
             Map<String, List<String>> parameters = new LinkedHashMap<>(
                     request.criteria() == null ? Map.of() : request.criteria());
-            RESULT_PARAMETERS.forEach(parameters::remove);
+            // The Bundle's own format decides the entries' format, so their links leave these out.
+            ENCODING_PARAMETERS.forEach(parameters::remove);
             Bundle result = search.search(new SearchRequest(request.type(), parameters, options.baseUrl(), false,
                     access.searchCompartment(request.type())));
             access.guardBundle(result);

@@ -9,6 +9,8 @@ import health.ductcare.security.AccessPolicy;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
@@ -28,6 +30,8 @@ import org.hl7.fhir.r4.model.InstantType;
  */
 @ApplicationScoped
 public class HistoryService {
+
+    private static final List<String> SHAPING_PARAMETERS = List.of("_elements", "_format", "_pretty", "_summary");
 
     /**
      * A history as the client asked for it: {@code type} and {@code id} (null for a type or system history), the
@@ -102,7 +106,8 @@ public class HistoryService {
             }
             StoredResource last = page.versions().get(page.versions().size() - 1);
             next.append("&_cursor=").append(versionCursor(last));
-            bundle.addLink().setRelation("next").setUrl(next.toString().replace("+", "%2B"));
+            String nextUrl = next.toString().replace("+", "%2B");
+            bundle.addLink().setRelation("next").setUrl(nextUrl + shapingParameters(query));
         }
         for (StoredResource version : page.versions()) {
             Bundle.BundleEntryComponent entry = history.addEntry(version.deleted() ? null : version.json())
@@ -122,6 +127,20 @@ public class HistoryService {
                     .setLastModified(Date.from(version.lastUpdated()));
         }
         return history;
+    }
+
+    /** The parameters that shape the entries, so that the next page comes back in the shape this one was asked for. */
+    private static String shapingParameters(Map<String, List<String>> query) {
+        StringBuilder parameters = new StringBuilder();
+        for (String name : SHAPING_PARAMETERS) {
+            String value = first(query, name);
+            if (value != null && !value.isBlank()) {
+                parameters.append('&').append(name).append('=')
+                        .append(URLEncoder.encode(value.trim(), StandardCharsets.UTF_8).replace("+", "%20")
+                                .replace("%2C", ",").replace("%2F", "/"));
+            }
+        }
+        return parameters.toString();
     }
 
     private static String first(Map<String, List<String>> query, String name) {

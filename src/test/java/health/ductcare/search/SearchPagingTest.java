@@ -132,6 +132,51 @@ class SearchPagingTest {
     }
 
     @Test
+    void everyPageKeepsTheShapeTheFirstWasAskedFor() {
+        String code = "shape-" + unique();
+        for (int day = 1; day <= 3; day++) {
+            observation(code, "2025-08-0" + day + "T08:00:00Z");
+        }
+        Response first = given().accept(FHIR_JSON)
+                .get("/fhir/Observation?code=" + code + "&_count=2&_elements=status&_pretty=false");
+        assertThat(first.statusCode()).isEqualTo(200);
+        String next = link(first, "next");
+        assertThat(link(first, "self")).contains("_elements=status").contains("_pretty=false");
+        assertThat(next).contains("_elements=status").contains("_pretty=false");
+
+        Response second = given().accept(FHIR_JSON).get(next);
+        assertThat(second.statusCode()).isEqualTo(200);
+        List<Object> resources = second.path("entry.resource");
+        assertThat(resources).hasSize(1);
+        assertThat((String) second.path("entry[0].resource.status")).isEqualTo("final");
+        assertThat((Object) second.path("entry[0].resource.effectiveDateTime")).isNull();
+        assertThat((Object) second.path("entry[0].resource.subject")).isNull();
+        assertThat((List<String>) second.path("entry[0].resource.meta.tag.code")).contains("SUBSETTED");
+    }
+
+    @Test
+    void everyHistoryPageKeepsTheShapeTheFirstWasAskedFor() {
+        String id = observation("history-shape-" + unique(), "2025-08-01T08:00:00Z");
+        for (int version = 2; version <= 3; version++) {
+            given().contentType(FHIR_JSON).body("""
+                    {"resourceType": "Observation", "id": "%s", "status": "amended",
+                     "code": {"coding": [{"system": "urn:test:paging", "code": "v%d"}]},
+                     "subject": {"reference": "Patient/paging"}}""".formatted(id, version))
+                    .put("/fhir/Observation/" + id).then().statusCode(200);
+        }
+        Response first = given().accept(FHIR_JSON)
+                .get("/fhir/Observation/" + id + "/_history?_count=1&_summary=data&_format=json");
+        String next = link(first, "next");
+        assertThat(next).contains("_summary=data").contains("_format=json");
+
+        Response second = given().get(next);
+        assertThat(second.contentType()).startsWith(FHIR_JSON);
+        assertThat((String) second.path("entry[0].resource.meta.versionId")).isEqualTo("2");
+        assertThat((List<String>) second.path("entry[0].resource.meta.tag.code")).contains("SUBSETTED");
+        assertThat((String) second.path("entry[0].resource.code.coding[0].code")).isEqualTo("v2");
+    }
+
+    @Test
     void pagesInDateOrderDescending() {
         String code = "sorted-" + unique();
         List<String> byDate = new ArrayList<>();
