@@ -7,6 +7,8 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.ServerBase;
 import health.ductcare.fhir.UnparsedBundle;
+import health.ductcare.security.AccessPolicy;
+import health.ductcare.security.Interaction;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -55,6 +57,8 @@ public class SearchService {
      * {@code Condition?subject=} among 10,000 rows).
      */
     private static final String SNAPSHOT_CONDITION = " AND r.pid + 0 <= ?";
+    /** The most references one chained or _has parameter may go through. */
+    static final int MAX_CHAIN_LINKS = 3;
     /** At most this many resources are added by _include and _revinclude to one page. */
     static final int MAX_INCLUDES = 1000;
 
@@ -65,11 +69,13 @@ public class SearchService {
     private final int defaultPageSize;
     private final int maxPageSize;
     private final ServerBase serverBase;
+    private final AccessPolicy access;
     private volatile Map<String, List<String>> revIncludes;
 
     public SearchService(EntityManager entityManager, FhirContext context, SearchParameters parameters, Clock clock,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
-            @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize, ServerBase serverBase) {
+            @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize, ServerBase serverBase,
+            AccessPolicy access) {
         this.entityManager = entityManager;
         this.context = context;
         this.parameters = parameters;
@@ -77,6 +83,7 @@ public class SearchService {
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
         this.serverBase = serverBase;
+        this.access = access;
     }
 
     /** One matched row of the resource table. */
@@ -255,29 +262,15 @@ public class SearchService {
                 resultParameter(plan, type, rawName, values, request.lenient());
                 continue;
             }
-            String[] nameAndModifier = rawName.split(":", 2);
-            String name = nameAndModifier[0];
-            String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
-            SearchParameters.Param param = parameters.find(type, name).orElse(null);
             try {
-                if (param == null) {
-                    throw new Criteria.Unsupported("unknown search parameter '" + rawName + "' for " + type);
-                }
-                if (param.expression() == null && !SearchParameters.RESOURCE_COLUMNS.contains(name)) {
-                    throw new Criteria.Unsupported("search parameter '" + name + "' (" + param.type().getCode()
-                            + ") is not supported for " + type);
-                }
-                Criteria.checkModifier(param, modifier, resourceTypes);
+                List<String> given = values.stream().filter(v -> v != null && !v.isBlank()).toList();
+                Sql condition = parameterCondition(type, rawName, values, request.baseUrl(), now, resourceTypes, 0);
                 // A parameter without a value selects nothing and is ignored (as HAPI and most servers do).
-                values = values.stream().filter(v -> v != null && !v.isBlank()).toList();
-                if (values.isEmpty()) {
+                if (condition == null) {
                     continue;
                 }
-                for (String value : values) {
-                    Sql condition = Criteria.build(type, param, modifier, value, request.baseUrl(), now);
-                    plan.where.add(" AND ").add(condition);
-                }
-                plan.applied.put(rawName, values);
+                plan.where.add(" AND ").add(condition);
+                plan.applied.put(rawName, given);
             } catch (Criteria.Unsupported e) {
                 if (!request.lenient()) {
                     throw new InvalidRequestException(ContentNegotiation.sanitize(capitalize(e.getMessage()))
@@ -290,6 +283,156 @@ public class SearchService {
             plan.where.add(" AND ").add(compartment(type, request.compartment()));
         }
         return plan;
+    }
+
+    /**
+     * The condition one parameter of a search of {@code type} puts on the resource row {@code r}: each of its
+     * values AND-ed (each value's comma-separated alternatives OR-ed), or null when no value is given. The
+     * parameter may be chained ({@code subject:Patient.identifier}, search.html#chaining) or a reverse chain
+     * ({@code _has:Observation:subject:code}, search.html#has), to {@value #MAX_CHAIN_LINKS} links.
+     */
+    private Sql parameterCondition(String type, String rawName, List<String> values, String baseUrl, Instant now,
+            Set<String> resourceTypes, int links) {
+        if (rawName.startsWith("_has:")) {
+            return reverseChain(type, rawName, values, baseUrl, now, resourceTypes, links);
+        }
+        int dot = rawName.indexOf('.');
+        if (dot > 0) {
+            return chain(type, rawName.substring(0, dot), rawName.substring(dot + 1), values, baseUrl, now,
+                    resourceTypes, links);
+        }
+        String[] nameAndModifier = rawName.split(":", 2);
+        String name = nameAndModifier[0];
+        String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
+        SearchParameters.Param param = parameters.find(type, name).orElse(null);
+        if (param == null) {
+            throw new Criteria.Unsupported("unknown search parameter '" + rawName + "' for " + type);
+        }
+        if (param.expression() == null && !SearchParameters.RESOURCE_COLUMNS.contains(name)) {
+            throw new Criteria.Unsupported("search parameter '" + name + "' (" + param.type().getCode()
+                    + ") is not supported for " + type);
+        }
+        Criteria.checkModifier(param, modifier, resourceTypes);
+        List<String> given = values.stream().filter(v -> v != null && !v.isBlank()).toList();
+        if (given.isEmpty()) {
+            return null;
+        }
+        Sql and = new Sql();
+        for (int i = 0; i < given.size(); i++) {
+            and.add(i == 0 ? "" : " AND ").add(Criteria.build(type, param, modifier, given.get(i), baseUrl, now));
+        }
+        return and;
+    }
+
+    /**
+     * {@code reference[:Type].rest}: resources whose reference points at a resource of a target type (the
+     * modifier's, or each of the parameter's targets that has the chained parameter) matching {@code rest}.
+     */
+    private Sql chain(String type, String head, String rest, List<String> values, String baseUrl, Instant now,
+            Set<String> resourceTypes, int links) {
+        String[] nameAndModifier = head.split(":", 2);
+        String name = nameAndModifier[0];
+        String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
+        SearchParameters.Param param = chainLink(type, name, head + "." + rest, links);
+        if ("missing".equals(modifier)) {
+            throw new Criteria.Unsupported("':missing' cannot be chained ('" + head + "." + rest + "')");
+        }
+        Criteria.checkModifier(param, modifier, resourceTypes);
+        String chained = rest.split("[.:]", 2)[0];
+        List<String> targets;
+        if (modifier != null) {
+            targets = List.of(modifier);
+        } else if (param.targets().isEmpty()) {
+            throw new Criteria.Unsupported("'" + name + "' of " + type + " may point at any type: name the type"
+                    + " to chain through, as in '" + name + ":Patient." + rest + "'");
+        } else {
+            targets = param.targets().stream().sorted()
+                    .filter(target -> resourceTypes.contains(target) && (rest.startsWith("_has:")
+                            || parameters.find(target, chained).isPresent()))
+                    .toList();
+            if (targets.isEmpty()) {
+                throw new Criteria.Unsupported("no type that '" + name + "' of " + type
+                        + " points at has a search parameter '" + chained + "'");
+            }
+        }
+        // One index lookup per target type (a UNION, not an OR that would keep the database from using the index)
+        Sql union = new Sql();
+        for (String target : targets) {
+            Sql targetCondition = innerCondition(target, rest, values, baseUrl, now, resourceTypes, links);
+            if (targetCondition == null) {
+                return null;
+            }
+            union.add(union.isEmpty() ? "" : " UNION ")
+                    .add("SELECT ref.res_pid FROM idx_reference ref WHERE ref.res_type = ? AND ref.param = ?"
+                            + " AND ref.target_type = ? AND ref.target_id IN (SELECT r.res_id FROM resource r WHERE ",
+                            type, param.name(), target)
+                    .add(targetCondition).add(")");
+        }
+        return new Sql().add("r.pid IN (").add(union).add(")");
+    }
+
+    /**
+     * {@code _has:Type:reference:rest}: resources that a resource of {@code Type} matching {@code rest} points
+     * at through its {@code reference} parameter.
+     */
+    private Sql reverseChain(String type, String rawName, List<String> values, String baseUrl, Instant now,
+            Set<String> resourceTypes, int links) {
+        String[] parts = rawName.split(":", 4);
+        if (parts.length < 4 || parts[1].isEmpty() || parts[2].isEmpty() || parts[3].isEmpty()) {
+            throw new InvalidRequestException("Invalid parameter '" + ContentNegotiation.sanitize(rawName)
+                    + "': _has takes the form _has:Type:reference:parameter, as in _has:Observation:subject:code");
+        }
+        String source = parts[1];
+        if (!resourceTypes.contains(source)) {
+            throw new Criteria.Unsupported("unknown resource type '" + source + "' in '" + rawName + "'");
+        }
+        SearchParameters.Param param = chainLink(source, parts[2], rawName, links);
+        if (!param.targets().isEmpty() && !param.targets().contains(type)) {
+            throw new Criteria.Unsupported("'" + parts[2] + "' of " + source + " does not point at " + type);
+        }
+        Sql sourceCondition = innerCondition(source, parts[3], values, baseUrl, now, resourceTypes, links);
+        if (sourceCondition == null) {
+            return null;
+        }
+        return new Sql().add("r.res_id IN (SELECT ref.target_id FROM idx_reference ref WHERE ref.res_type = ?"
+                        + " AND ref.param = ? AND ref.target_type = ? AND ref.res_pid IN (SELECT r.pid FROM resource r"
+                        + " WHERE ", source, param.name(), type)
+                .add(sourceCondition).add("))");
+    }
+
+    /** A chain's reference parameter: one this server indexes, and the chain no longer than it allows. */
+    private SearchParameters.Param chainLink(String type, String name, String rawName, int links) {
+        if (links >= MAX_CHAIN_LINKS) {
+            throw new Criteria.Unsupported("'" + rawName + "' chains more than " + MAX_CHAIN_LINKS
+                    + " references");
+        }
+        SearchParameters.Param param = parameters.find(type, name).orElseThrow(
+                () -> new Criteria.Unsupported("unknown search parameter '" + name + "' for " + type));
+        if (param.type() != RestSearchParameterTypeEnum.REFERENCE || !param.indexed()) {
+            throw new Criteria.Unsupported("'" + name + "' of " + type + " is not a reference parameter,"
+                    + " so it cannot be chained");
+        }
+        return param;
+    }
+
+    /**
+     * The condition on a chained resource of {@code type} (row alias {@code r} again, inside its subquery): not
+     * deleted, matching {@code rawName}, and readable by the caller as a search of that type would be (the
+     * token's scopes; its patient compartment), so a chain cannot probe what a search could not show.
+     */
+    private Sql innerCondition(String type, String rawName, List<String> values, String baseUrl, Instant now,
+            Set<String> resourceTypes, int links) {
+        access.checkInteraction(Interaction.SEARCH, type);
+        Sql condition = parameterCondition(type, rawName, values, baseUrl, now, resourceTypes, links + 1);
+        if (condition == null) {
+            return null;
+        }
+        Sql sql = new Sql().add("r.res_type = ? AND r.deleted = FALSE AND ", type).add(condition);
+        SearchRequest.Compartment compartment = access.searchCompartment(type);
+        if (compartment != null) {
+            sql.add(" AND ").add(compartment(type, compartment));
+        }
+        return sql;
     }
 
     private void resultParameter(Plan plan, String type, String rawName, List<String> values, boolean lenient) {

@@ -408,7 +408,8 @@ class SearchParametersTest {
                 .body("resourceType", equalTo("OperationOutcome"))
                 .body("issue[0].diagnostics", containsString("shoe-size"));
         search("Patient?family:sounds-like=Len" + u).then().statusCode(400);
-        search("Patient?_has:Condition:subject:code=x").then().statusCode(400);
+        search("Patient?_has:Condition:subject:shoe-size=x").then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("shoe-size"));
 
         Response lenient = given().accept(FHIR_JSON).header("Prefer", "handling=lenient")
                 .get("/fhir/Patient?family=Len" + u + "&shoe-size=42");

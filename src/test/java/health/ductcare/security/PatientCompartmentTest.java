@@ -78,6 +78,29 @@ class PatientCompartmentTest {
     }
 
     @Test
+    void aChainSeesOnlyWhatASearchOfTheChainedTypeWould() {
+        // A's own Observation points at B: a chain through it must not tell A what B's record says.
+        String focusOnB = SecurityFixtures.create("Observation", """
+                {"resourceType": "Observation", "status": "final",
+                 "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]},
+                 "subject": {"reference": "Patient/%s"}, "focus": [{"reference": "Patient/%s"}]}"""
+                .formatted(patientA, patientB));
+        Response probe = as(tokenA).get("/fhir/Observation?focus:Patient.name=" + markerB);
+        assertThat(probe.statusCode()).as(probe.asString()).isEqualTo(200);
+        assertThat((Integer) probe.path("total")).isZero();
+        Response control = admin().get("/fhir/Observation?focus:Patient.name=" + markerB);
+        assertThat((List<String>) control.path("entry.resource.id")).containsExactly(focusOnB);
+
+        Response reverse = as(tokenA).get("/fhir/Patient?_has:Condition:subject:_id=" + conditionB);
+        assertThat(reverse.statusCode()).isEqualTo(200);
+        assertNothingOfB(reverse, conditionB);
+
+        Response withoutPatientScope = as(Tokens.user("user/Condition.rs"))
+                .get("/fhir/Condition?subject:Patient.name=Alpha");
+        assertThat(withoutPatientScope.statusCode()).as(withoutPatientScope.asString()).isEqualTo(403);
+    }
+
+    @Test
     void conditionalWritesMatchOnlyInsideTheCompartment() {
         // If-None-Exist naming B's resources: no match is visible, so nothing of B comes back.
         Response conditionalCreate = as(tokenA).contentType(FHIR_JSON).header("If-None-Exist", "_id=" + conditionB)
