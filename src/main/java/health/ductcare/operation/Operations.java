@@ -16,6 +16,7 @@ public final class Operations {
     public static final List<Declared> ALL = List.of(
             new Declared(null, "validate", ValidateOperation.DEFINITION),
             new Declared("PlanDefinition", "apply", "http://hl7.org/fhir/OperationDefinition/PlanDefinition-apply"),
+            new Declared("Patient", "everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"),
             new Declared("CarePlan", "generate", "https://ductcare.health/fhir/OperationDefinition/CarePlan-generate"));
 
     private Operations() {

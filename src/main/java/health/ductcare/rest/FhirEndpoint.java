@@ -14,6 +14,7 @@ import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.operation.ApplyPlanDefinitionOperation;
 import health.ductcare.operation.GenerateCarePlanOperation;
 import health.ductcare.operation.ValidateOperation;
+import health.ductcare.search.PatientEverything;
 import health.ductcare.search.QueryStrings;
 import health.ductcare.search.SearchRequest;
 import health.ductcare.search.SearchService;
@@ -73,6 +74,8 @@ public class FhirEndpoint {
     AccessPolicy access;
     @jakarta.inject.Inject
     AccessContext accessContext;
+    @jakarta.inject.Inject
+    PatientEverything everything;
 
     public FhirEndpoint(ResourceService resources, ResourceTypes types, IncomingResources incoming, FhirWriter writer,
             FhirContext context, SearchService search, ConditionalService conditional,
@@ -377,6 +380,9 @@ public class FhirEndpoint {
         if (operation.equals("$validate")) {
             return validated(type, id, body, headers, uri, options);
         }
+        if (type.equals("Patient") && operation.equals("$everything")) {
+            return everything(id, body, headers, uri, options);
+        }
         if (type.equals("PlanDefinition") && operation.equals("$apply")) {
             Parameters parameters = new Parameters();
             if (body != null && body.length > 0) {
@@ -398,16 +404,44 @@ public class FhirEndpoint {
         throw unknownOperation(type, operation);
     }
 
-    /** Operations that change nothing ({@code $apply}) may also be invoked with GET and query parameters. */
+    /**
+     * Operations that change nothing ({@code $apply}, {@code $everything}) may also be invoked with GET and query
+     * parameters.
+     */
     @GET
     @Path(TYPE + "/" + ID + "/{operation: (\\$|%24)[A-Za-z][A-Za-z0-9\\-]*}")
     public Response instanceOperationByGet(@PathParam("type") String type, @PathParam("id") String id,
             @PathParam("operation") String operation, @Context HttpHeaders headers, @Context UriInfo uri) {
-        if (!operation.equals("$apply")) {
+        if (!operation.equals("$apply") && !operation.equals("$everything")) {
             throw new ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException(operation + " must be invoked with POST",
                     ca.uhn.fhir.rest.api.RequestTypeEnum.POST);
         }
         return instanceOperation(type, id, operation, null, headers, uri);
+    }
+
+    /**
+     * {@code Patient/[id]/$everything}: refused as a read of the patient would be (404, 410), then one page of her
+     * record. A POST may give the parameters in a Parameters body as well as in the query.
+     */
+    private Response everything(String id, byte[] body, HttpHeaders headers, UriInfo uri, ResponseOptions options) {
+        access.checkRead(resources.read("Patient", id));
+        Map<String, List<String>> parameters = new LinkedHashMap<>(uri.getQueryParameters());
+        if (body != null && body.length > 0) {
+            IncomingResources.Incoming parsed = incoming.parse(body, contentType(headers));
+            if (!(parsed.resource() instanceof Parameters given)) {
+                throw new InvalidRequestException("$everything takes a Parameters body");
+            }
+            for (Parameters.ParametersParameterComponent parameter : given.getParameter()) {
+                if (!(parameter.getValue() instanceof org.hl7.fhir.r4.model.PrimitiveType<?> value)) {
+                    throw new InvalidRequestException("The $everything parameter '"
+                            + ContentNegotiation.sanitize(parameter.getName()) + "' needs a value");
+                }
+                parameters.computeIfAbsent(parameter.getName(), k -> new java.util.ArrayList<>())
+                        .add(value.getValueAsString());
+            }
+        }
+        UnparsedBundle page = everything.page(new PatientEverything.Request(id, parameters, baseUrl(uri)));
+        return Response.ok(encodeBundle(page, options)).type(options.contentType()).build();
     }
 
     private Response validated(String type, String id, byte[] body, HttpHeaders headers, UriInfo uri,

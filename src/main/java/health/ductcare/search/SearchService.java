@@ -633,7 +633,7 @@ public class SearchService {
         }
     }
 
-    private static long maxPid(Connection connection) throws SQLException {
+    static long maxPid(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT MAX(pid) FROM resource");
                 ResultSet result = statement.executeQuery()) {
             result.next();
@@ -641,7 +641,7 @@ public class SearchService {
         }
     }
 
-    private static List<Row> rows(Connection connection, Sql sql) throws SQLException {
+    static List<Row> rows(Connection connection, Sql sql) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement statement = sql.prepare(connection); ResultSet result = statement.executeQuery()) {
             while (result.next()) {
@@ -800,7 +800,7 @@ public class SearchService {
         return url.toString();
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":")
                 .replace("%2C", ",").replace("%2F", "/");
     }

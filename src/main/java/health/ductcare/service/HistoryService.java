@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.search.DatePeriod;
+import health.ductcare.search.PageSize;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,7 +73,7 @@ public class HistoryService {
             resources.find(type, id).ifPresent(access::checkRead);
         }
         Map<String, List<String>> query = request.parameters() == null ? Map.of() : request.parameters();
-        int count = pageSize(first(query, "_count"));
+        int count = PageSize.of(first(query, "_count"), defaultPageSize, maxPageSize);
         boolean countOnly = count == 0
                 || ContentNegotiation.parseSummary(first(query, "_summary")) == SummaryEnum.COUNT;
         Instant since = instantParameter("_since", first(query, "_since"));
@@ -151,21 +152,6 @@ public class HistoryService {
     /** History pages by the version row key, so concurrent writes neither repeat nor drop entries. */
     private static long versionCursor(StoredResource version) {
         return version.versionPid();
-    }
-
-    private int pageSize(String value) {
-        if (value == null) {
-            return defaultPageSize;
-        }
-        try {
-            int requested = Integer.parseInt(value.trim());
-            if (requested < 0) {
-                throw new NumberFormatException();
-            }
-            return Math.min(requested, maxPageSize);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("_count must be a non-negative whole number");
-        }
     }
 
     private static Instant instantParameter(String name, String value) {

@@ -78,6 +78,18 @@ class PatientCompartmentTest {
     }
 
     @Test
+    void everythingOfAnotherPatientLooksAbsentAndHerOwnHoldsNothingOfB() {
+        assertNotFound("/fhir/Patient/" + patientB + "/$everything", patientB);
+        Response own = as(tokenA).get("/fhir/Patient/" + patientA + "/$everything");
+        assertThat(own.statusCode()).as(own.asString()).isEqualTo(200);
+        assertThat((List<String>) own.path("entry.resource.id")).contains(patientA, conditionA);
+        assertNothingOfB(own);
+        Response conditionsOnly = as(Tokens.patient(patientA, "patient/Condition.rs"))
+                .get("/fhir/Patient/" + patientA + "/$everything");
+        assertThat(conditionsOnly.statusCode()).as("reading the patient needs a Patient scope").isEqualTo(403);
+    }
+
+    @Test
     void aChainSeesOnlyWhatASearchOfTheChainedTypeWould() {
         // A's own Observation points at B: a chain through it must not tell A what B's record says.
         String focusOnB = SecurityFixtures.create("Observation", """
