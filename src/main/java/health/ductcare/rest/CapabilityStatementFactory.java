@@ -138,6 +138,9 @@ public class CapabilityStatementFactory {
                     .setConditionalCreate(true)
                     .setConditionalUpdate(true)
                     .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
+            // References are taken as written and resolved locally; the target need not exist (not "enforced").
+            resource.addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LITERAL)
+                    .addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LOCAL);
             for (TypeRestfulInteraction interaction : new TypeRestfulInteraction[] {TypeRestfulInteraction.READ,
                     TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE,
                     TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE,

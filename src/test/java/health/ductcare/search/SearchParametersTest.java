@@ -727,6 +727,7 @@ class SearchParametersTest {
             assertThat(metadata.getBoolean(path + ".conditionalCreate")).isTrue();
             assertThat(metadata.getBoolean(path + ".conditionalUpdate")).isTrue();
             assertThat(metadata.getString(path + ".conditionalDelete")).isEqualTo("single");
+            assertThat(metadata.getList(path + ".referencePolicy", String.class)).containsExactly("literal", "local");
         });
         assertThat(metadata.getList("rest[0].resource.find { it.type == 'CarePlan' }.searchInclude", String.class))
                 .contains("CarePlan:subject", "CarePlan:condition", "*");
