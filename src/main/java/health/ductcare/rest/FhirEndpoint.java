@@ -432,6 +432,9 @@ public class FhirEndpoint {
                 throw new InvalidRequestException("$everything takes a Parameters body");
             }
             for (Parameters.ParametersParameterComponent parameter : given.getParameter()) {
+                if (parameter.getName() == null || parameter.getName().isBlank()) {
+                    throw new InvalidRequestException("Every $everything parameter needs a name");
+                }
                 if (!(parameter.getValue() instanceof org.hl7.fhir.r4.model.PrimitiveType<?> value)) {
                     throw new InvalidRequestException("The $everything parameter '"
                             + ContentNegotiation.sanitize(parameter.getName()) + "' needs a value");

@@ -144,6 +144,14 @@ class PatientEverythingTest {
                 {"resourceType": "Parameters", "parameter": [{"name": "_type", "valueString": "Observation"}]}""")
                 .post("/fhir/Patient/" + mother + "/$everything");
         assertThat(entries(posted, "match")).containsExactly("Observation/" + observation);
+        for (String body : List.of("{\"resourceType\": \"Parameters\", \"parameter\": [{\"valueString\": \"x\"}]}",
+                "{\"resourceType\": \"Parameters\", \"parameter\": [{\"name\": \"_type\"}]}",
+                "{\"resourceType\": \"Patient\"}")) {
+            Response refused = given().accept(FHIR_JSON).contentType(FHIR_JSON).body(body)
+                    .post("/fhir/Patient/" + mother + "/$everything");
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat((String) refused.path("resourceType")).isEqualTo("OperationOutcome");
+        }
         Response unknown = everything(mother, "?start=2025-01-01");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat((String) unknown.path("issue[0].diagnostics")).contains("'start'");
