@@ -27,7 +27,6 @@ import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.InstantType;
 
 /**
  * {@code Patient/[id]/$everything} (patient-operation-everything.html), transport-free: the patient, every current
@@ -82,7 +81,7 @@ public class PatientEverything {
         }
         int count = "count".equals(first(query, "_summary")) ? 0
                 : PageSize.of(first(query, "_count"), defaultPageSize, maxPageSize);
-        Instant since = since(first(query, "_since"));
+        Instant since = DatePeriod.since("_since", first(query, "_since"));
         Set<String> types = types(first(query, "_type"));
         long[] cursor = decodeCursor(first(query, "_cursor"));
         String base = request.baseUrl() == null ? "" : request.baseUrl();
@@ -269,17 +268,6 @@ public class PatientEverything {
             url.append(separator).append("_cursor=").append(cursor);
         }
         return url.toString();
-    }
-
-    private static Instant since(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return new InstantType(value.trim()).getValue().toInstant();
-        } catch (RuntimeException e) {
-            throw new InvalidRequestException("_since must be an instant such as 2025-01-31T10:00:00Z");
-        }
     }
 
     /** {@code [snapshot, last pid]} of a {@code next} link, or null on the first page. */

@@ -13,7 +13,6 @@ import jakarta.transaction.Transactional;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,7 @@ public class HistoryService {
         int count = PageSize.of(first(query, "_count"), defaultPageSize, maxPageSize);
         boolean countOnly = count == 0
                 || ContentNegotiation.parseSummary(first(query, "_summary")) == SummaryEnum.COUNT;
-        Instant since = instantParameter("_since", first(query, "_since"));
+        Instant since = DatePeriod.since("_since", first(query, "_since"));
         String atValue = first(query, "_at");
         DatePeriod at = atValue == null || atValue.isBlank() ? null : DatePeriod.parse(atValue);
         Long cursor = null;
@@ -152,20 +151,5 @@ public class HistoryService {
     /** History pages by the version row key, so concurrent writes neither repeat nor drop entries. */
     private static long versionCursor(StoredResource version) {
         return version.versionPid();
-    }
-
-    private static Instant instantParameter(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return new InstantType(value.trim()).getValue().toInstant();
-        } catch (RuntimeException e) {
-            try {
-                return Instant.parse(value.trim());
-            } catch (DateTimeParseException ignored) {
-                throw new InvalidRequestException(name + " must be an instant such as 2025-01-31T10:00:00Z");
-            }
-        }
     }
 }

@@ -288,6 +288,21 @@ class RestCoreTest {
     }
 
     @Test
+    void historySinceTakesAnInstantOrADateReadFromItsStart() {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        String id = createPatient();
+        String history = "/fhir/Patient/" + id + "/_history";
+        given().queryParam("_since", today.toString()).get(history).then().statusCode(200).body("total", equalTo(1));
+        given().queryParam("_since", "2025").get(history).then().statusCode(200).body("total", equalTo(1));
+        given().queryParam("_since", today.plusDays(1).toString()).get(history)
+                .then().statusCode(200).body("total", equalTo(0));
+        given().queryParam("_since", today.plusDays(1) + "T00:00:00Z").get(history)
+                .then().statusCode(200).body("total", equalTo(0));
+        given().queryParam("_since", "yesterday").get(history).then().statusCode(400)
+                .body("issue[0].diagnostics", containsString("_since"));
+    }
+
+    @Test
     void historyWithSummaryCountOrCountZeroHasTheTotalAndNoEntries() {
         String id = createPatient();
         String changed = given().get("/fhir/Patient/" + id).then().extract().asString()
