@@ -94,17 +94,33 @@ public class SearchService {
         }
     }
 
-    private record Sort(String parameter, boolean ascending, Sql key) {
+    /**
+     * A {@code _sort}. One date or {@code _lastUpdated} key sorts by {@code key} and pages by keyset; any other
+     * sort ({@code key} null) orders by {@code orderBy} and pages by position within the first page's snapshot.
+     */
+    private record Sort(String parameter, boolean ascending, Sql key, Sql orderBy) {
     }
 
     private record Include(String sourceType, String param, String targetType, boolean iterate) {
     }
 
-    /** Where a page starts: after (next) or before (previous) a row, within the rows that existed at the start. */
+    /**
+     * Where a page starts, within the rows that existed at the start: after (next) or before (previous) a row, or,
+     * for a sort paged by position ({@link #at}), at an offset ({@code key}; {@code pid} is then -1).
+     */
     private record Cursor(boolean next, long snapshot, long key, long pid) {
 
+        static Cursor at(long snapshot, long offset) {
+            return new Cursor(true, snapshot, offset, -1);
+        }
+
+        boolean byPosition() {
+            return pid < 0;
+        }
+
         String encode() {
-            String raw = (next ? "n" : "p") + "." + snapshot + "." + key + "." + pid;
+            String raw = byPosition() ? "o." + snapshot + "." + key
+                    : (next ? "n" : "p") + "." + snapshot + "." + key + "." + pid;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -112,7 +128,11 @@ public class SearchService {
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(token.trim()), StandardCharsets.UTF_8);
                 String[] parts = raw.split("\\.");
-                if (parts.length != 4 || !(parts[0].equals("n") || parts[0].equals("p"))) {
+                if (parts.length == 3 && parts[0].equals("o") && Long.parseLong(parts[2]) >= 0) {
+                    return at(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+                }
+                if (parts.length != 4 || !(parts[0].equals("n") || parts[0].equals("p"))
+                        || Long.parseLong(parts[3]) < 0) {
                     throw new IllegalArgumentException();
                 }
                 return new Cursor(parts[0].equals("n"), Long.parseLong(parts[1]), Long.parseLong(parts[2]),
@@ -171,6 +191,10 @@ public class SearchService {
                 return page;
             }
             Cursor cursor = plan.cursor;
+            boolean byPosition = plan.sort != null && plan.sort.key() == null;
+            if (cursor != null && cursor.byPosition() != byPosition) {
+                throw new InvalidRequestException("Invalid _cursor: use the next and previous links as given");
+            }
             boolean forward = cursor == null || cursor.next();
             // Every page of one search sees the rows that existed when its first page was asked for, so a
             // concurrent insert neither shifts the pages nor changes the total between them.
@@ -192,8 +216,19 @@ public class SearchService {
                 }
             }
             bundle.addLink().setRelation("self").setUrl(link(base, type, plan, cursor));
-            boolean hasNext = forward ? more : !rows.isEmpty();
-            boolean hasPrevious = forward ? cursor != null && !rows.isEmpty() : more;
+            if (byPosition) {
+                long offset = cursor == null ? 0 : cursor.key();
+                if (more) {
+                    bundle.addLink().setRelation("next").setUrl(link(base, type, plan,
+                            Cursor.at(snapshot, offset + plan.count)));
+                }
+                if (offset > 0) {
+                    bundle.addLink().setRelation("previous").setUrl(link(base, type, plan,
+                            Cursor.at(snapshot, Math.max(0, offset - plan.count))));
+                }
+            }
+            boolean hasNext = !byPosition && (forward ? more : !rows.isEmpty());
+            boolean hasPrevious = !byPosition && (forward ? cursor != null && !rows.isEmpty() : more);
             if (hasNext) {
                 Row last = rows.get(rows.size() - 1);
                 bundle.addLink().setRelation("next").setUrl(link(base, type, plan,
@@ -501,26 +536,69 @@ public class SearchService {
 
     private Sort sort(String type, String value, boolean lenient) {
         String[] keys = value.split(",");
-        String key = keys[0].trim();
-        boolean ascending = !key.startsWith("-");
-        String name = ascending ? key : key.substring(1);
-        if (keys.length > 1 || name.isEmpty()) {
-            return rejectSort(value, lenient, "sort by one parameter at a time");
+        if (keys.length == 1) {
+            String key = keys[0].trim();
+            boolean ascending = !key.startsWith("-");
+            String name = ascending ? key : key.substring(1);
+            if (name.equals("_lastUpdated")) {
+                return new Sort(name, ascending, new Sql().add("r.last_updated"), null);
+            }
+            SearchParameters.Param param = parameters.find(type, name).orElse(null);
+            if (param != null && param.indexed() && param.type() == RestSearchParameterTypeEnum.DATE) {
+                // Ascending sorts by the earliest value, descending by the latest; resources without one come last.
+                Sql sortKey = ascending
+                        ? new Sql().add("COALESCE((SELECT MIN(s.low_ms) FROM idx_date s WHERE s.res_pid = r.pid"
+                                + " AND s.param = ?), ?)", name, IndexValues.OPEN_HIGH)
+                        : new Sql().add("COALESCE((SELECT MAX(s.high_ms) FROM idx_date s WHERE s.res_pid = r.pid AND"
+                                + " s.param = ?), ?)", name, IndexValues.OPEN_LOW);
+                return new Sort(name, ascending, sortKey, null);
+            }
         }
+        Sql orderBy = new Sql();
+        for (String raw : keys) {
+            String key = raw.trim();
+            boolean ascending = !key.startsWith("-");
+            String name = ascending ? key : key.substring(1);
+            Sql expression = sortExpression(type, name, ascending);
+            if (expression == null) {
+                return rejectSort(value, lenient, "'" + name + "' is not a search parameter of " + type
+                        + " that this server can sort by");
+            }
+            orderBy.add(orderBy.isEmpty() ? "" : ", ").add(expression)
+                    .add(ascending ? " ASC NULLS LAST" : " DESC NULLS LAST");
+        }
+        return new Sort(value, true, null, orderBy);
+    }
+
+    /**
+     * What one sort key orders by: a resource's smallest value of the parameter when ascending, its largest when
+     * descending (search.html#sort); null for a parameter that cannot be sorted by.
+     */
+    private Sql sortExpression(String type, String name, boolean ascending) {
         if (name.equals("_lastUpdated")) {
-            return new Sort(name, ascending, new Sql().add("r.last_updated"));
+            return new Sql().add("r.last_updated");
         }
-        SearchParameters.Param param = parameters.find(type, name).orElse(null);
-        if (param == null || !param.indexed() || param.type() != RestSearchParameterTypeEnum.DATE) {
-            return rejectSort(value, lenient, "sorting is supported by _lastUpdated and date parameters");
+        if (name.equals("_id")) {
+            return new Sql().add("r.res_id");
         }
-        // Ascending sorts by the earliest value, descending by the latest; resources without one come last.
-        Sql sortKey = ascending
-                ? new Sql().add("COALESCE((SELECT MIN(s.low_ms) FROM idx_date s WHERE s.res_pid = r.pid AND s.param = ?),"
-                        + " ?)", name, IndexValues.OPEN_HIGH)
-                : new Sql().add("COALESCE((SELECT MAX(s.high_ms) FROM idx_date s WHERE s.res_pid = r.pid AND"
-                        + " s.param = ?), ?)", name, IndexValues.OPEN_LOW);
-        return new Sort(name, ascending, sortKey);
+        SearchParameters.Param param = name.isEmpty() ? null : parameters.find(type, name).orElse(null);
+        if (param == null || !param.indexed()) {
+            return null;
+        }
+        String column = switch (param.type()) {
+            case DATE -> ascending ? "low_ms" : "high_ms";
+            case STRING -> "value_norm";
+            case TOKEN -> "code";
+            case NUMBER, QUANTITY -> "amount";
+            case URI -> "uri";
+            case REFERENCE -> "target_id";
+            default -> null;
+        };
+        if (column == null) {
+            return null;
+        }
+        return new Sql().add("(SELECT " + (ascending ? "MIN" : "MAX") + "(s." + column + ") FROM "
+                + Criteria.tableOf(param.type()) + " s WHERE s.res_pid = r.pid AND s.param = ?)", name);
     }
 
     private static Sort rejectSort(String value, boolean lenient, String why) {
@@ -603,6 +681,16 @@ public class SearchService {
 
     private List<Row> page(Connection connection, String type, Plan plan, Long snapshot, Cursor cursor,
             boolean forward) throws SQLException {
+        if (plan.sort != null && plan.sort.key() == null) {
+            Sql sql = new Sql().add("SELECT " + COLUMNS + ", 0 AS sort_key FROM resource r"
+                    + " WHERE r.res_type = ? AND r.deleted = FALSE", type).add(plan.where);
+            if (snapshot != null) {
+                sql.add(SNAPSHOT_CONDITION, snapshot);
+            }
+            sql.add(" ORDER BY ").add(plan.sort.orderBy()).add(", r.pid ASC LIMIT ? OFFSET ?", plan.count + 1,
+                    cursor == null ? 0L : cursor.key());
+            return rows(connection, sql);
+        }
         Sql key = plan.sort == null ? new Sql().add("r.pid") : plan.sort.key();
         boolean ascending = (plan.sort == null || plan.sort.ascending()) == forward;
         Sql sql = new Sql().add("SELECT " + COLUMNS + ", ").add(key).add(" AS sort_key FROM resource r"

@@ -517,7 +517,8 @@ class SearchParametersTest {
         assertThat(matchIds(search("Observation?code=S" + u + "&_sort=-date"))).containsExactly(late, mid, early);
         assertThat(matchIds(search("Observation?code=S" + u + "&_sort=_lastUpdated"))).containsExactly(mid, early, late);
         assertThat(matchIds(search("Observation?code=S" + u + "&_sort=-_lastUpdated"))).containsExactly(late, early, mid);
-        search("Observation?code=S" + u + "&_sort=status").then().statusCode(400);
+        search("Observation?code=S" + u + "&_sort=nope").then().statusCode(400);
+        search("Observation?code=S" + u + "&_sort=code-value-quantity").then().statusCode(400);
 
         search("Observation?code=S" + u + "&_summary=count").then().statusCode(200)
                 .body("total", equalTo(3)).body("entry", nullValue());
