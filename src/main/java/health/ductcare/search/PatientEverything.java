@@ -114,8 +114,16 @@ public class PatientEverything {
             }
             bundle.addLink().setRelation("self").setUrl(link(base, request.patientId(), query, null));
             if (more) {
+                // After the last of her resources on this page: the Patient, first on the first page, may have been
+                // stored after some of them.
+                long after = cursor == null ? 0 : cursor[1];
+                for (Row row : rows) {
+                    if (row != patient) {
+                        after = row.pid();
+                    }
+                }
                 String next = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        (snapshot + "." + rows.get(rows.size() - 1).pid()).getBytes(StandardCharsets.UTF_8));
+                        (snapshot + "." + after).getBytes(StandardCharsets.UTF_8));
                 bundle.addLink().setRelation("next").setUrl(link(base, request.patientId(), query, next));
             }
             Set<Long> seen = new HashSet<>();

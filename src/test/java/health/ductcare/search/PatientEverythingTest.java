@@ -129,6 +129,27 @@ class PatientEverythingTest {
     }
 
     @Test
+    void aPatientStoredAfterHerResourcesStillPagesThroughAllOfThem() {
+        String late = "late-" + unique();
+        String first = blockedDuct(late);
+        String second = create("Observation", """
+                {"resourceType": "Observation", "status": "final",
+                 "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+                 "subject": {"reference": "Patient/%s"}}""".formatted(late));
+        given().contentType(FHIR_JSON).body("{\"resourceType\": \"Patient\", \"id\": \"" + late + "\"}")
+                .put("/fhir/Patient/" + late).then().statusCode(201);
+        List<String> paged = new ArrayList<>();
+        Response page = everything(late, "?_count=1");
+        while (page != null) {
+            paged.addAll(entries(page, "match"));
+            String next = page.path("link.find { it.relation == 'next' }.url");
+            page = next == null ? null : given().accept(FHIR_JSON).urlEncodingEnabled(false).get(next);
+        }
+        assertThat(paged).containsExactly("Patient/" + late, "Condition/" + first, "CarePlan/careplan-" + first,
+                "Observation/" + second);
+    }
+
+    @Test
     void aDeletedResourceIsNotPartOfItAndADeletedOrUnknownPatientHasNone() {
         given().delete("/fhir/Observation/" + observation).then().statusCode(org.hamcrest.Matchers.oneOf(200, 204));
         assertThat(entries(everything(mother, ""), "match")).doesNotContain("Observation/" + observation);
