@@ -98,7 +98,11 @@ public class SearchService {
      * A {@code _sort}. One date or {@code _lastUpdated} key sorts by {@code key} and pages by keyset; any other
      * sort ({@code key} null) orders by {@code orderBy} and pages by position within the first page's snapshot.
      */
-    private record Sort(String parameter, boolean ascending, Sql key, Sql orderBy) {
+    private record Sort(boolean ascending, Sql key, Sql orderBy) {
+
+        boolean byPosition() {
+            return key == null;
+        }
     }
 
     private record Include(String sourceType, String param, String targetType, boolean iterate) {
@@ -191,7 +195,7 @@ public class SearchService {
                 return page;
             }
             Cursor cursor = plan.cursor;
-            boolean byPosition = plan.sort != null && plan.sort.key() == null;
+            boolean byPosition = plan.sort != null && plan.sort.byPosition();
             if (cursor != null && cursor.byPosition() != byPosition) {
                 throw new InvalidRequestException("Invalid _cursor: use the next and previous links as given");
             }
@@ -541,7 +545,7 @@ public class SearchService {
             boolean ascending = !key.startsWith("-");
             String name = ascending ? key : key.substring(1);
             if (name.equals("_lastUpdated")) {
-                return new Sort(name, ascending, new Sql().add("r.last_updated"), null);
+                return new Sort(ascending, new Sql().add("r.last_updated"), null);
             }
             SearchParameters.Param param = parameters.find(type, name).orElse(null);
             if (param != null && param.indexed() && param.type() == RestSearchParameterTypeEnum.DATE) {
@@ -551,7 +555,7 @@ public class SearchService {
                                 + " AND s.param = ?), ?)", name, IndexValues.OPEN_HIGH)
                         : new Sql().add("COALESCE((SELECT MAX(s.high_ms) FROM idx_date s WHERE s.res_pid = r.pid AND"
                                 + " s.param = ?), ?)", name, IndexValues.OPEN_LOW);
-                return new Sort(name, ascending, sortKey, null);
+                return new Sort(ascending, sortKey, null);
             }
         }
         Sql orderBy = new Sql();
@@ -567,7 +571,7 @@ public class SearchService {
             orderBy.add(orderBy.isEmpty() ? "" : ", ").add(expression)
                     .add(ascending ? " ASC NULLS LAST" : " DESC NULLS LAST");
         }
-        return new Sort(value, true, null, orderBy);
+        return new Sort(true, null, orderBy);
     }
 
     /**
@@ -681,7 +685,7 @@ public class SearchService {
 
     private List<Row> page(Connection connection, String type, Plan plan, Long snapshot, Cursor cursor,
             boolean forward) throws SQLException {
-        if (plan.sort != null && plan.sort.key() == null) {
+        if (plan.sort != null && plan.sort.byPosition()) {
             Sql sql = new Sql().add("SELECT " + COLUMNS + ", 0 AS sort_key FROM resource r"
                     + " WHERE r.res_type = ? AND r.deleted = FALSE", type).add(plan.where);
             if (snapshot != null) {
