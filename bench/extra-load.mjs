@@ -13,6 +13,8 @@
 //                                                                           x --generates
 //   transaction      POST [base]  (Bundle type transaction: Patient + Condition + MedicationRequest joined by
 //                    urn:uuid references)                                   x --transactions
+//   everything       GET  [base]/Patient/<runId>-pNNNN/$everything?_count=100 (her whole record, as a midwife
+//                    portal fetches it)                                     x --patients
 // A phase whose endpoint the server does not have (first request answers 404, 405 or 501) is reported as
 // "skipped: not available" and is not an error, so the benchmark runs before and after those features land.
 
@@ -263,10 +265,20 @@ async function main() {
       const b = parse(r);
       return !!b && b.resourceType === 'Bundle' && b.type === 'transaction-response' && (b.entry || []).length === 3;
     }));
+  let everythingSeen = 0;
+  phases.push(await runPhase('everything', opt.patients, [200],
+    (i) => request('GET', `/${patientRef(i)}/$everything?_count=100`),
+    (i, r) => {
+      const b = parse(r);
+      if (!b || b.resourceType !== 'Bundle' || b.type !== 'searchset') return false;
+      everythingSeen += (b.entry || []).length;
+      return true;
+    }));
   agent.destroy();
   const report = { tool: 'extra-load.mjs', runId: opt.runId, target: baseUrl.href,
     options: { patients: opt.patients, generates: opt.generates, transactions: opt.transactions, concurrency: opt.concurrency },
-    phases, carePlanSearchMeanEntries: opt.patients ? +(carePlansSeen / opt.patients).toFixed(2) : 0, deadlineHit };
+    phases, carePlanSearchMeanEntries: opt.patients ? +(carePlansSeen / opt.patients).toFixed(2) : 0,
+    everythingMeanEntries: opt.patients ? +(everythingSeen / opt.patients).toFixed(2) : 0, deadlineHit };
   for (const p of phases) {
     console.log(p.skipped ? `${p.phase}: skipped: ${p.skipped}`
       : `${p.phase}: ${p.requests} req, ${p.rps} req/s, p50 ${p.p50_ms} p95 ${p.p95_ms} p99 ${p.p99_ms} ms, errors ${p.errors}`);

@@ -61,6 +61,9 @@ for (const p of phases) {
 lines.push('');
 if (load) lines.push(`Condition search: mean ${load.searchMeanEntries} Conditions per page.`);
 if (extra) lines.push(`CarePlan search: mean ${extra.carePlanSearchMeanEntries} CarePlans per page.`);
+if (extra && extra.everythingMeanEntries !== undefined) {
+  lines.push(`Patient/$everything: mean ${extra.everythingMeanEntries} entries per first page (_count=100).`);
+}
 const md = lines.join('\n') + '\n';
 writeFileSync(path.join(dir, 'results.md'), md);
 process.stdout.write(md);
