@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,17 +53,20 @@ public class PatientEverything {
     private final FhirContext context;
     private final SearchParameters parameters;
     private final AccessPolicy access;
+    private final SearchService search;
     private final int defaultPageSize;
     private final int maxPageSize;
     private volatile Map<String, List<String>> membership;
 
     public PatientEverything(EntityManager entityManager, FhirContext context, SearchParameters parameters,
-            AccessPolicy access, @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
+            AccessPolicy access, SearchService search,
+            @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
             @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize) {
         this.entityManager = entityManager;
         this.context = context;
         this.parameters = parameters;
         this.access = access;
+        this.search = search;
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
     }
@@ -129,10 +131,10 @@ public class PatientEverything {
             Set<Long> seen = new HashSet<>();
             for (Row row : rows) {
                 seen.add(row.pid());
-                addEntry(page, base, row, Bundle.SearchEntryMode.MATCH);
+                SearchService.addEntry(page, base, row, Bundle.SearchEntryMode.MATCH);
             }
             for (Row row : referenced(connection, rows, types, seen)) {
-                addEntry(page, base, row, Bundle.SearchEntryMode.INCLUDE);
+                SearchService.addEntry(page, base, row, Bundle.SearchEntryMode.INCLUDE);
             }
             return page;
         });
@@ -181,33 +183,10 @@ public class PatientEverything {
      */
     private List<Row> referenced(Connection connection, List<Row> sources, Set<String> types, Set<Long> seen)
             throws SQLException {
-        if (sources.isEmpty()) {
-            return List.of();
-        }
         Set<String> compartmentTypes = membershipParameters().keySet();
-        Sql targets = new Sql()
-                .add("SELECT DISTINCT x.target_type, x.target_id FROM idx_reference x WHERE x.res_pid IN ")
-                .in(sources.stream().map(Row::pid).toList()).add(" AND x.target_id IS NOT NULL");
-        Map<String, Set<String>> idsByType = new TreeMap<>();
-        try (PreparedStatement statement = targets.prepare(connection); ResultSet result = statement.executeQuery()) {
-            while (result.next()) {
-                String type = result.getString(1);
-                if (types.contains(type) && !type.equals("Patient") && !compartmentTypes.contains(type)) {
-                    idsByType.computeIfAbsent(type, k -> new LinkedHashSet<>()).add(result.getString(2));
-                }
-            }
-        }
-        List<Row> found = new ArrayList<>();
-        for (Map.Entry<String, Set<String>> entry : idsByType.entrySet()) {
-            Sql sql = new Sql().add("SELECT " + COLUMNS + " FROM resource r WHERE r.res_type = ? AND r.deleted = FALSE"
-                    + " AND r.res_id IN ", entry.getKey()).in(entry.getValue()).add(" ORDER BY r.pid");
-            for (Row row : SearchService.rows(connection, sql)) {
-                if (found.size() < MAX_REFERENCED && seen.add(row.pid())) {
-                    found.add(row);
-                }
-            }
-        }
-        return found;
+        return search.referenced(connection, sources.stream().map(Row::pid).toList(), null, null,
+                type -> types.contains(type) && !type.equals("Patient") && !compartmentTypes.contains(type), seen,
+                null, MAX_REFERENCED);
     }
 
     /** The Patient compartment's membership parameters (R4 CompartmentDefinition), by the type they belong to. */
@@ -254,10 +233,6 @@ public class PatientEverything {
             result.next();
             return result.getLong(1);
         }
-    }
-
-    private static void addEntry(UnparsedBundle page, String base, Row row, Bundle.SearchEntryMode mode) {
-        page.addEntry(row.json()).setFullUrl(base + "/" + row.type() + "/" + row.id()).getSearch().setMode(mode);
     }
 
     private static String link(String base, String patientId, Map<String, List<String>> query, String cursor) {

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
@@ -779,16 +780,28 @@ public class SearchService {
         List<Long> sourcePids = sources.stream()
                 .filter(row -> include.param().equals("*") || row.type().equals(include.sourceType()))
                 .map(Row::pid).toList();
+        return referenced(connection, sourcePids, include.param().equals("*") ? null : include.param(),
+                include.targetType(), context.getResourceTypes()::contains, seen, compartment, budget);
+    }
+
+    /**
+     * The current resources that the resources {@code sourcePids} refer to, through {@code param} (null: any) to
+     * {@code targetType} (null: any type {@code wanted} accepts), inside the compartment when there is one, not
+     * already {@code seen}, at most {@code budget}: what {@code _include} and {@code $everything} add to a page.
+     */
+    List<Row> referenced(Connection connection, List<Long> sourcePids, String param, String targetType,
+            Predicate<String> wanted, Set<Long> seen, SearchRequest.Compartment compartment, int budget)
+            throws SQLException {
         if (sourcePids.isEmpty() || budget <= 0) {
             return List.of();
         }
         Sql targets = new Sql().add("SELECT DISTINCT x.target_type, x.target_id FROM idx_reference x WHERE x.res_pid IN ")
                 .in(sourcePids).add(" AND x.target_id IS NOT NULL");
-        if (!include.param().equals("*")) {
-            targets.add(" AND x.param = ?", include.param());
+        if (param != null) {
+            targets.add(" AND x.param = ?", param);
         }
-        if (include.targetType() != null) {
-            targets.add(" AND x.target_type = ?", include.targetType());
+        if (targetType != null) {
+            targets.add(" AND x.target_type = ?", targetType);
         }
         Map<String, Set<String>> idsByType = new TreeMap<>();
         try (PreparedStatement statement = targets.prepare(connection); ResultSet result = statement.executeQuery()) {
@@ -798,7 +811,7 @@ public class SearchService {
         }
         List<Row> found = new ArrayList<>();
         for (Map.Entry<String, Set<String>> entry : idsByType.entrySet()) {
-            if (!context.getResourceTypes().contains(entry.getKey())) {
+            if (!wanted.test(entry.getKey())) {
                 continue;
             }
             Sql sql = new Sql().add("SELECT " + COLUMNS + ", r.pid FROM resource r WHERE r.res_type = ?"
@@ -866,7 +879,7 @@ public class SearchService {
         page.addEntry(null).setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
     }
 
-    private static void addEntry(UnparsedBundle page, String base, Row row, Bundle.SearchEntryMode mode) {
+    static void addEntry(UnparsedBundle page, String base, Row row, Bundle.SearchEntryMode mode) {
         page.addEntry(row.json()).setFullUrl(base + "/" + row.type() + "/" + row.id())
                 .getSearch().setMode(mode);
     }
