@@ -19,7 +19,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * Rewrites the references of a resource inside a transaction or batch (http.html#trules): a reference to the
  * {@code fullUrl} of another entry ({@code urn:uuid:}, {@code urn:oid:} or an absolute URL) becomes
  * {@code Type/id} of what that entry stored, and a conditional reference ({@code Patient?identifier=s|v})
- * becomes the one resource it matches (none: 400, several: 412).
+ * becomes the one resource it matches (none: 400, several: 412). A resource written on its own gets its
+ * conditional references resolved the same way ({@link #resolveConditionalReferences}).
  */
 @ApplicationScoped
 public class ReferenceResolver {
@@ -65,6 +66,21 @@ public class ReferenceResolver {
                 if (conditional.matches()) {
                     reference.setReference(resolveConditional(conditional.group(1), conditional.group(2), entryName));
                 }
+            }
+        }
+    }
+
+    /**
+     * Rewrites each conditional reference of a resource written on its own ({@code POST}, {@code PUT}) to the one
+     * resource it matches, as in a transaction (none: 400, several: 412), so that what is stored is a literal
+     * reference the search index, the compartments and the care plans follow; other references stay as written.
+     */
+    public void resolveConditionalReferences(IBaseResource resource) {
+        for (IBaseReference reference : references(resource)) {
+            String value = reference.getReferenceElement().getValue();
+            Matcher conditional = value == null ? null : CONDITIONAL.matcher(value);
+            if (conditional != null && conditional.matches()) {
+                reference.setReference(resolveConditional(conditional.group(1), conditional.group(2), "The resource"));
             }
         }
     }

@@ -2,6 +2,7 @@ package health.ductcare.rest;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.ductcare.bundle.ReferenceResolver;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.FhirIds;
 import health.ductcare.fhir.FhirFormat;
@@ -76,6 +77,8 @@ public class FhirEndpoint {
     AccessContext accessContext;
     @jakarta.inject.Inject
     PatientEverything everything;
+    @jakarta.inject.Inject
+    ReferenceResolver references;
 
     public FhirEndpoint(ResourceService resources, ResourceTypes types, IncomingResources incoming, FhirWriter writer,
             FhirContext context, SearchService search, ConditionalService conditional,
@@ -112,12 +115,20 @@ public class FhirEndpoint {
             @Context UriInfo uri) {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
-        IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, null, false);
+        IncomingResources.Incoming parsed = parseForWrite(body, headers, type, null, false);
         String ifNoneExist = headers.getHeaderString("If-None-Exist");
         WriteResult result = ifNoneExist == null || ifNoneExist.isBlank()
                 ? resources.create(type, parsed.resource())
                 : conditional.create(type, parsed.resource(), criteria(QueryStrings.parse(ifNoneExist)));
         return writeResponse(result, headers, uri, options);
+    }
+
+    /** The body of a create or update, validated, with its conditional references resolved. */
+    private IncomingResources.Incoming parseForWrite(byte[] body, HttpHeaders headers, String type, String id,
+            boolean idRequired) {
+        IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, id, idRequired);
+        references.resolveConditionalReferences(parsed.resource());
+        return parsed;
     }
 
     /** Conditional update: PUT [type]?criteria. */
@@ -128,7 +139,7 @@ public class FhirEndpoint {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
         Map<String, List<String>> criteria = criteria(uri.getQueryParameters());
-        IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, null, false);
+        IncomingResources.Incoming parsed = parseForWrite(body, headers, type, null, false);
         WriteResult result = conditional.update(type, parsed.resource(), criteria, FhirHeaders.ifMatchVersion(headers));
         return writeResponse(result, headers, uri, options);
     }
@@ -218,7 +229,7 @@ public class FhirEndpoint {
         types.requireKnown(type);
         ResponseOptions options = options(headers, uri);
         Integer expectedVersion = FhirHeaders.ifMatchVersion(headers);
-        IncomingResources.Incoming parsed = incoming.parseForWrite(body, contentType(headers), type, id, true);
+        IncomingResources.Incoming parsed = parseForWrite(body, headers, type, id, true);
         WriteResult result = resources.update(type, id, parsed.resource(), expectedVersion,
                 FhirHeaders.ifNoneMatchAny(headers));
         return writeResponse(result, headers, uri, options);

@@ -51,6 +51,17 @@ final class Criteria {
         };
     }
 
+    /**
+     * The modifier of a reference parameter that matches the reference's {@code identifier} (a logical reference,
+     * search.html#modifiers) as a token, instead of its literal reference.
+     */
+    static final String IDENTIFIER = "identifier";
+
+    /** The parameter name under which a reference parameter's {@code Reference.identifier} is indexed as a token. */
+    public static String identifierParam(String referenceParam) {
+        return referenceParam + ":" + IDENTIFIER;
+    }
+
     /** Checks that the modifier applies to the parameter; throws {@link Unsupported} otherwise. */
     static void checkModifier(SearchParameters.Param param, String modifier, Set<String> resourceTypes) {
         if (modifier == null || modifier.equals("missing")) {
@@ -61,7 +72,7 @@ final class Criteria {
                     || (modifier.equals("text") && !param.name().equals("_id") && !param.booleanValued());
             case STRING -> modifier.equals("exact") || modifier.equals("contains");
             case URI -> modifier.equals("below") || modifier.equals("above");
-            case REFERENCE -> resourceTypes.contains(modifier)
+            case REFERENCE -> modifier.equals(IDENTIFIER) || resourceTypes.contains(modifier)
                     && (param.targets().isEmpty() || param.targets().contains(modifier));
             default -> false;
         };
@@ -106,9 +117,11 @@ final class Criteria {
             or.add(i == 0 ? "(" : " OR (").add(valueCondition(param, modifier, values.get(i), baseUrl, now)).add(")");
         }
         boolean negated = "not".equals(modifier);
+        boolean byIdentifier = IDENTIFIER.equals(modifier);
         return new Sql().add(negated ? "r.pid NOT IN (" : "r.pid IN (")
-                .add("SELECT x.res_pid FROM " + tableOf(param.type()) + " x WHERE x.res_type = ? AND x.param = ? AND (",
-                        type, param.name())
+                .add("SELECT x.res_pid FROM " + (byIdentifier ? "idx_token" : tableOf(param.type()))
+                        + " x WHERE x.res_type = ? AND x.param = ? AND (",
+                        type, byIdentifier ? identifierParam(param.name()) : param.name())
                 .add(or).add("))");
     }
 
@@ -154,7 +167,7 @@ final class Criteria {
             case TOKEN -> param.booleanValued() ? booleanToken(param, value) : token(modifier, value);
             case STRING -> string(modifier, value);
             case DATE -> dateCondition(value, "x.low_ms", "x.high_ms", now);
-            case REFERENCE -> reference(modifier, value, baseUrl);
+            case REFERENCE -> IDENTIFIER.equals(modifier) ? token(null, value) : reference(modifier, value, baseUrl);
             case QUANTITY -> quantity(value);
             case NUMBER -> number(value);
             case URI -> uri(modifier, value);

@@ -221,6 +221,11 @@ public class SearchIndexer implements ResourceIndexer {
     private static void addReference(Rows rows, String name, IBase value, String base) {
         String reference;
         if (value instanceof Reference ref) {
+            Identifier identifier = ref.getIdentifier();
+            if (identifier.hasValue()) {
+                rows.tokens.add(token(Criteria.identifierParam(name), identifier.getSystem(), identifier.getValue(),
+                        null));
+            }
             reference = ref.getReference();
         } else if (value instanceof IPrimitiveType<?> canonical) {
             reference = canonical.getValueAsString();

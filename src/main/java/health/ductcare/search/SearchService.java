@@ -374,8 +374,8 @@ public class SearchService {
         String name = nameAndModifier[0];
         String modifier = nameAndModifier.length > 1 ? nameAndModifier[1] : null;
         SearchParameters.Param param = chainLink(type, name, head + "." + rest, links);
-        if ("missing".equals(modifier)) {
-            throw new Criteria.Unsupported("':missing' cannot be chained ('" + head + "." + rest + "')");
+        if ("missing".equals(modifier) || Criteria.IDENTIFIER.equals(modifier)) {
+            throw new Criteria.Unsupported("':" + modifier + "' cannot be chained ('" + head + "." + rest + "')");
         }
         Criteria.checkModifier(param, modifier, resourceTypes);
         String chained = rest.split("[.:]", 2)[0];
