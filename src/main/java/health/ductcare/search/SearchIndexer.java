@@ -13,6 +13,7 @@ import health.ductcare.store.ResourceIndexer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -82,6 +83,28 @@ public class SearchIndexer implements ResourceIndexer {
                     table.replace(connection, pid, type, rows);
                 }
             }
+        });
+    }
+
+    /**
+     * Writes the rows of the identifiers of {@code resource}'s logical references ({@code subject:identifier}),
+     * replacing any it has, and leaves its other rows as its write made them: for resources stored before those
+     * rows existed ({@link SearchIndexUpgrade}). The other rows depend on the base the write arrived at, which is
+     * not known here.
+     */
+    void indexLogicalReferences(long pid, String type, IBaseResource resource) {
+        Rows identifiers = new Rows();
+        extract(type, resource, null).tokens.stream()
+                .filter(row -> row.param().endsWith(":" + Criteria.IDENTIFIER))
+                .forEach(identifiers.tokens::add);
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM idx_token WHERE res_pid = ? AND param LIKE ?")) {
+                delete.setLong(1, pid);
+                delete.setString(2, "%:" + Criteria.IDENTIFIER);
+                delete.executeUpdate();
+            }
+            IndexTable.TOKEN.insert(connection, pid, type, identifiers);
         });
     }
 
