@@ -18,4 +18,9 @@ public record DiagnosisInput(
     public DiagnosisInput {
         codes = codes == null ? List.of() : List.copyOf(codes);
     }
+
+    /** True when the Condition states its own time, so the time it was received is never needed. */
+    public boolean dated() {
+        return recordedDate != null || assertedDate != null || onsetDateTime != null;
+    }
 }

@@ -75,7 +75,7 @@ public class ApplyPlanDefinitionOperation {
                 condition.setId("urn:uuid:" + java.util.UUID.randomUUID());
             }
             String conditionId = condition.getIdElement().getIdPart();
-            Instant received = planningFacts.receivedAt(conditionId, now);
+            Instant received = planningFacts.receivedAt(condition, now);
             CarePlan existing = planningFacts.storedPlan(conditionId);
             CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol.protocol(), condition, conditions,
                     new Reference(patient), facts.medicationRequests(), facts::medication, facts.observations(),

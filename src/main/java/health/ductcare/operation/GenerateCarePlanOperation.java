@@ -207,7 +207,7 @@ public class GenerateCarePlanOperation {
             condition = request.storedCondition() != null ? request.storedCondition() : singleCondition(request.inline());
             String conditionId = condition.getIdElement().getIdPart();
             facts = planningFacts.of(condition.getSubject(), PlanningFactsLoader.Reader.CALLER, protocol, inline);
-            received = planningFacts.receivedAt(conditionId, now);
+            received = planningFacts.receivedAt(condition, now);
             existing = planningFacts.storedPlan(conditionId);
         } else {
             condition = singleCondition(request.inline());

@@ -138,7 +138,7 @@ public class CarePlanService implements ResourceChangeListener {
         for (Condition condition : conditions) {
             String conditionId = condition.getIdElement().getIdPart();
             String carePlanId = carePlanIdFor(conditionId);
-            Instant received = planningFacts.receivedAt(conditionId, now);
+            Instant received = planningFacts.receivedAt(condition, now);
             Optional<StoredResource> storedPlan;
             if (locked) {
                 storedPlan = resources.findForUpdate("CarePlan", carePlanId);

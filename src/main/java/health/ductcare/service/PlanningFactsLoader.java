@@ -6,6 +6,7 @@ import health.ductcare.engine.Code;
 import health.ductcare.engine.CodeSet;
 import health.ductcare.engine.Protocol;
 import health.ductcare.fhir.FhirIds;
+import health.ductcare.mapping.PlanInputMapper;
 import health.ductcare.fhir.ServerBase;
 import health.ductcare.search.SearchService;
 import health.ductcare.security.AccessPolicy;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.Reference;
@@ -104,9 +106,14 @@ public class PlanningFactsLoader {
 
     /**
      * When the service first received the Condition (its version 1), or {@code otherwise} for one it never stored
-     * (an inline one with a {@code urn:uuid} is not looked up).
+     * (an inline one with a {@code urn:uuid} is not looked up). Only a Condition without a recorded, asserted or
+     * onset time is planned from it, so for any other this is null and costs no read.
      */
-    public Instant receivedAt(String conditionId, Instant otherwise) {
+    public Instant receivedAt(Condition condition, Instant otherwise) {
+        if (PlanInputMapper.diagnosis(condition, null).dated()) {
+            return null;
+        }
+        String conditionId = condition.getIdElement().getIdPart();
         return !FhirIds.isValid(conditionId) ? otherwise
                 : resources.firstVersionTime("Condition", conditionId).orElse(otherwise);
     }
