@@ -139,13 +139,7 @@ public class CarePlanService implements ResourceChangeListener {
             String conditionId = condition.getIdElement().getIdPart();
             String carePlanId = carePlanIdFor(conditionId);
             Instant received = planningFacts.receivedAt(condition, now);
-            Optional<StoredResource> storedPlan;
-            if (locked) {
-                storedPlan = resources.findForUpdate("CarePlan", carePlanId);
-                if (storedPlan.isEmpty() && cannotApply(condition, received, protocol, now)) {
-                    continue;
-                }
-            } else {
+            if (!locked) {
                 if (resources.find("CarePlan", carePlanId).isEmpty()
                         && cannotApply(condition, received, protocol, now)) {
                     continue;
@@ -153,15 +147,43 @@ public class CarePlanService implements ResourceChangeListener {
                 // The antibiotics and temperatures (and, for one Condition, the others) are read under the lock.
                 locks.lock(patientReference);
                 locked = true;
-                // Decide against the plan as it is after the lock wait, not as it was read before it.
-                storedPlan = resources.findForUpdate("CarePlan", carePlanId);
             }
-            StoredPlan existing = storedPlan.map(this::parseCarePlan).orElse(null);
-            CarePlanPlanner.Planned planned = CarePlanPlanner.plan(protocol, condition, facts.abscessCandidates(),
-                    new Reference(patientReference), facts.medicationRequests(), facts::medication,
-                    facts.observations(), received, existing == null ? null : existing.plan(), now);
-            planned.carePlan().ifPresent(plan -> store(carePlanId, plan, existing));
+            replan(carePlanId, condition, facts, new Reference(patientReference), protocol, received, now);
         }
+    }
+
+    /**
+     * Plans one Condition under its patient's lock, so no other re-planning of hers runs meanwhile. The stored plan
+     * is read as committed now and its row is locked only when the plan must change: most re-plannings (another
+     * antibiotic order that starts no earlier) change nothing, and a row lock is a write the commit pays for. A
+     * clinician's write of the plan may come between the read and the lock; then the plan is made again from
+     * what she wrote.
+     */
+    private void replan(String carePlanId, Condition condition, PatientFacts facts, Reference patient,
+            Protocol protocol, Instant received, Instant now) {
+        Optional<StoredResource> read = resources.findCommitted("CarePlan", carePlanId);
+        if (read.isEmpty() && cannotApply(condition, received, protocol, now)) {
+            return;
+        }
+        StoredPlan existing = read.map(this::parseCarePlan).orElse(null);
+        Optional<CarePlan> planned = plan(condition, facts, patient, protocol, received, now, existing);
+        if (planned.isEmpty() || existing != null && existing.sameContent(planned.get())) {
+            return;
+        }
+        Optional<StoredResource> current = resources.findForUpdate("CarePlan", carePlanId);
+        if (!current.map(StoredResource::version).equals(read.map(StoredResource::version))) {
+            existing = current.map(this::parseCarePlan).orElse(null);
+            planned = plan(condition, facts, patient, protocol, received, now, existing);
+        }
+        StoredPlan stored = existing;
+        planned.ifPresent(plan -> store(carePlanId, plan, stored));
+    }
+
+    private static Optional<CarePlan> plan(Condition condition, PatientFacts facts, Reference patient,
+            Protocol protocol, Instant received, Instant now, StoredPlan existing) {
+        return CarePlanPlanner.plan(protocol, condition, facts.abscessCandidates(), patient,
+                facts.medicationRequests(), facts::medication, facts.observations(), received,
+                existing == null ? null : existing.plan(), now).carePlan();
     }
 
     /**

@@ -157,6 +157,15 @@ public class ResourceService {
     }
 
     /**
+     * The current version as committed now, not locked: for deciding whether a write is needed at all. A write
+     * decided on it must lock the row ({@link #findForUpdate}) and check that the version is still the one read.
+     */
+    @Transactional
+    public Optional<StoredResource> findCommitted(String type, String id) {
+        return store.findCommitted(type, id).filter(stored -> !stored.deleted());
+    }
+
+    /**
      * The current version as the database holds it now, its row locked until the transaction ends: for deciding
      * on a write after waiting for a lock (a plain read may return an instance this transaction loaded earlier).
      */

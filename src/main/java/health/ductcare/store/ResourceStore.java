@@ -37,6 +37,19 @@ public class ResourceStore {
         return row;
     }
 
+    /**
+     * The current row as committed now, read past any instance this transaction loaded earlier (a scalar query,
+     * not an entity the persistence context would hand back unchanged) and without locking it.
+     */
+    public Optional<StoredResource> findCommitted(String type, String id) {
+        return entityManager.createQuery("select r.pid, r.version, r.lastUpdated, r.deleted, r.json from ResourceEntity r"
+                        + " where r.type = :type and r.resourceId = :id", Object[].class)
+                .setParameter("type", type).setParameter("id", id)
+                .getResultStream().findFirst()
+                .map(row -> new StoredResource((Long) row[0], 0L, type, id, (Integer) row[1],
+                        java.time.Instant.ofEpochMilli((Long) row[2]), (Boolean) row[3], null, (String) row[4]));
+    }
+
     public Optional<ResourceVersionEntity> findVersion(String type, String id, int version) {
         return entityManager.createQuery("from ResourceVersionEntity v where v.type = :type and v.resourceId = :id"
                         + " and v.version = :version", ResourceVersionEntity.class)

@@ -265,6 +265,41 @@ class CarePlanLifecycleTest {
                         equalTo("2030-03-04T10:00:00Z"));
     }
 
+    @Test
+    void aClinicianRecordingASessionWhileAntibioticsArriveKeepsWhatSheRecorded() throws Exception {
+        // Re-planning reads a plan without locking it and locks it only to change it: a clinician's write that
+        // lands in between must be planned from, never overwritten by a plan made from the version before it.
+        for (int round = 0; round < 5; round++) {
+            String patient = newPatient();
+            String condition = post("Condition", mastitis(patient, "2030-03-03T10:00:00Z", "active"));
+            post("MedicationRequest", cephalexin(patient, "2030-03-03T20:00:00Z"));
+            String planUrl = "/fhir/CarePlan/careplan-" + condition;
+            String plan = given().when().get(planUrl).then().statusCode(200).extract().asString();
+            String recorded = replaceActivityStatus(plan, "s1-ultrasound", "completed");
+            ExecutorService pool = Executors.newFixedThreadPool(7);
+            try {
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    // each starts earlier than the ones before, so each moves the sessions still to come
+                    String body = cephalexin(patient, "2030-03-03T1" + (9 - i) + ":00:00Z");
+                    answers.add(pool.submit(() -> given().contentType(FHIR_JSON).body(body)
+                            .when().post("/fhir/MedicationRequest").statusCode()));
+                    if (i == 2) {
+                        answers.add(pool.submit(() -> given().contentType(FHIR_JSON).body(recorded)
+                                .when().put(planUrl).statusCode()));
+                    }
+                }
+                for (Future<Integer> answer : answers) {
+                    assertThat(answer.get()).isIn(200, 201);
+                }
+            } finally {
+                pool.shutdown();
+            }
+            String last = given().when().get(planUrl).then().statusCode(200).extract().asString();
+            assertThat(activityStatus(last, "s1-ultrasound")).as("round %d", round).isEqualTo("completed");
+        }
+    }
+
     private static CarePlan parse(String json) {
         return FhirContext.forR4Cached().newJsonParser().parseResource(CarePlan.class, json);
     }
