@@ -62,10 +62,7 @@ public class ReferenceResolver {
                 throw new InvalidRequestException(entryName + " refers to " + ContentNegotiation.sanitize(value)
                         + ", which is the fullUrl of no entry of this Bundle that stores a resource");
             } else {
-                Matcher conditional = CONDITIONAL.matcher(value);
-                if (conditional.matches()) {
-                    reference.setReference(resolveConditional(conditional.group(1), conditional.group(2), entryName));
-                }
+                resolveIfConditional(reference, value, entryName);
             }
         }
     }
@@ -78,10 +75,16 @@ public class ReferenceResolver {
     public void resolveConditionalReferences(IBaseResource resource) {
         for (IBaseReference reference : references(resource)) {
             String value = reference.getReferenceElement().getValue();
-            Matcher conditional = value == null ? null : CONDITIONAL.matcher(value);
-            if (conditional != null && conditional.matches()) {
-                reference.setReference(resolveConditional(conditional.group(1), conditional.group(2), "The resource"));
+            if (value != null) {
+                resolveIfConditional(reference, value, "The resource");
             }
+        }
+    }
+
+    private void resolveIfConditional(IBaseReference reference, String value, String entryName) {
+        Matcher conditional = CONDITIONAL.matcher(value);
+        if (conditional.matches()) {
+            reference.setReference(resolveConditional(conditional.group(1), conditional.group(2), entryName));
         }
     }
 

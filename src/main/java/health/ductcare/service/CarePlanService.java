@@ -171,12 +171,13 @@ public class CarePlanService implements ResourceChangeListener {
             return;
         }
         Optional<StoredResource> current = resources.findForUpdate("CarePlan", carePlanId);
-        if (!current.map(StoredResource::version).equals(read.map(StoredResource::version))) {
-            existing = current.map(this::parseCarePlan).orElse(null);
-            planned = plan(condition, facts, patient, protocol, received, now, existing);
+        if (current.map(StoredResource::version).equals(read.map(StoredResource::version))) {
+            write(carePlanId, planned.get());
+            return;
         }
-        StoredPlan stored = existing;
-        planned.ifPresent(plan -> store(carePlanId, plan, stored));
+        StoredPlan written = current.map(this::parseCarePlan).orElse(null);
+        plan(condition, facts, patient, protocol, received, now, written)
+                .ifPresent(plan -> store(carePlanId, plan, written));
     }
 
     private static Optional<CarePlan> plan(Condition condition, PatientFacts facts, Reference patient,
@@ -220,10 +221,14 @@ public class CarePlanService implements ResourceChangeListener {
     }
 
     private void store(String carePlanId, CarePlan plan, StoredPlan existing) {
-        plan.setId(carePlanId);
-        if (existing != null && existing.sameContent(plan)) {
-            return;
+        if (existing == null || !existing.sameContent(plan)) {
+            write(carePlanId, plan);
         }
+    }
+
+    /** Stores a plan known to differ from the stored one, under its row lock. */
+    private void write(String carePlanId, CarePlan plan) {
+        plan.setId(carePlanId);
         resources.update("CarePlan", carePlanId, plan, null);
         metrics.recordPlan(plan.getStatus().toCode());
     }
