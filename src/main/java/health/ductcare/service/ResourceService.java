@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.search.DatePeriod;
 import health.ductcare.store.ResourceEntity;
+import health.ductcare.store.ResourceIds;
 import health.ductcare.store.ResourceIndexer;
 import health.ductcare.store.ResourceStore;
 import health.ductcare.store.ResourceVersionEntity;
@@ -21,7 +22,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -295,6 +295,6 @@ public class ResourceService {
     }
 
     public static String newId() {
-        return UUID.randomUUID().toString();
+        return ResourceIds.newId();
     }
 }
