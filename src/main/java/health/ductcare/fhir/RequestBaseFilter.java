@@ -3,6 +3,7 @@ package health.ductcare.fhir;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /** Notes the base URL each request reached us at, for the writes it makes ({@link ServerBase#current()}). */
@@ -16,7 +17,8 @@ public class RequestBaseFilter {
     @ServerRequestFilter
     public void note(ContainerRequestContext request) {
         if (serverBase.configured == null) {
-            requestBase.get().set(serverBase.of(request.getUriInfo()));
+            UriInfo uri = request.getUriInfo();
+            requestBase.get().set(() -> serverBase.of(uri));
         }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -172,14 +173,21 @@ public class ServerBase {
      */
     @RequestScoped
     public static class RequestBase {
+        private Supplier<String> source;
         private String value;
 
+        /** Worked out on first use: most requests (a read, a search) never ask for it. */
         public String value() {
+            if (value == null && source != null) {
+                value = source.get();
+                source = null;
+            }
             return value;
         }
 
-        public void set(String value) {
-            this.value = value;
+        public void set(Supplier<String> source) {
+            this.source = source;
+            this.value = null;
         }
     }
 }

@@ -14,6 +14,9 @@ import health.ductcare.store.ResourceVersionEntity;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,14 +42,16 @@ public class ResourceService {
     private final ResourceIndexer indexer;
     private final Instance<ResourceChangeListener> listeners;
     private final Clock clock;
+    private final TransactionManager transactionManager;
 
     public ResourceService(FhirContext context, ResourceStore store, ResourceIndexer indexer,
-            Instance<ResourceChangeListener> listeners, Clock clock) {
+            Instance<ResourceChangeListener> listeners, Clock clock, TransactionManager transactionManager) {
         this.context = context;
         this.store = store;
         this.indexer = indexer;
         this.listeners = listeners;
         this.clock = clock;
+        this.transactionManager = transactionManager;
     }
 
     @Transactional
@@ -139,16 +144,28 @@ public class ResourceService {
         return new WriteResult(stored, null, false, true);
     }
 
-    /** The current version; 404 if it never existed, 410 if it is deleted. */
+    /**
+     * The current version; 404 if it never existed, 410 if it is deleted. Inside a transaction (a Bundle's entry,
+     * an operation) it sees what that transaction wrote; outside one, the committed row.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
     public StoredResource read(String type, String id) {
-        ResourceEntity current = store.findCurrent(type, id)
+        StoredResource current = (inTransaction() ? store.findCurrent(type, id).map(StoredResource::of)
+                : store.readCommitted(type, id))
                 .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
-        if (current.deleted) {
+        if (current.deleted()) {
             throw new ResourceGoneException("Resource " + type + "/" + id + " was deleted (version "
-                    + current.version + ")");
+                    + current.version() + ")");
         }
-        return StoredResource.of(current);
+        return current;
+    }
+
+    private boolean inTransaction() {
+        try {
+            return transactionManager.getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (SystemException e) {
+            return true;
+        }
     }
 
     @Transactional

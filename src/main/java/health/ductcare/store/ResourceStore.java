@@ -1,9 +1,15 @@
 package health.ductcare.store;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
@@ -14,10 +20,15 @@ import java.util.Set;
 @ApplicationScoped
 public class ResourceStore {
 
-    private final EntityManager entityManager;
+    private static final String CURRENT_ROW =
+            "select pid, version, last_updated, deleted, json from resource where res_type = ? and res_id = ?";
 
-    public ResourceStore(EntityManager entityManager) {
+    private final EntityManager entityManager;
+    private final AgroalDataSource dataSource;
+
+    public ResourceStore(EntityManager entityManager, AgroalDataSource dataSource) {
         this.entityManager = entityManager;
+        this.dataSource = dataSource;
     }
 
     public Optional<ResourceEntity> findCurrent(String type, String id) {
@@ -48,6 +59,35 @@ public class ResourceStore {
                 .getResultStream().findFirst()
                 .map(row -> new StoredResource((Long) row[0], 0L, type, id, (Integer) row[1],
                         java.time.Instant.ofEpochMilli((Long) row[2]), (Boolean) row[3], null, (String) row[4]));
+    }
+
+    /**
+     * The current row as committed, with one JDBC query on a pooled connection: for a read outside any
+     * transaction, where there is nothing unflushed to see and Hibernate's query, session and entity handling
+     * cost more than the query itself (bench/RESULTS.md, item 33). Inside a transaction use {@link #findCurrent}.
+     */
+    public Optional<StoredResource> readCommitted(String type, String id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(CURRENT_ROW)) {
+            statement.setString(1, type);
+            statement.setString(2, id);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredResource(row.getLong(1), 0L, type, id, row.getInt(2),
+                        Instant.ofEpochMilli(row.getLong(3)), row.getBoolean(4), null, row.getString(5)));
+            }
+        } catch (SQLException e) {
+            throw new StoreAccessException(e);
+        }
+    }
+
+    /** A database failure met outside Hibernate; the exception mapper reads its SQL state like Hibernate's. */
+    public static class StoreAccessException extends RuntimeException {
+        StoreAccessException(SQLException cause) {
+            super(cause.getClass().getSimpleName(), cause);
+        }
     }
 
     public Optional<ResourceVersionEntity> findVersion(String type, String id, int version) {

@@ -49,6 +49,11 @@ class DatabaseUnavailableTest {
                     .body("resourceType", equalTo("OperationOutcome"))
                     .body("issue[0].code", equalTo("transient"))
                     .body("issue[0].diagnostics", containsString("nothing was stored"));
+            // A read outside a transaction takes its own connection, past Hibernate: it too is a 503, not a 500.
+            given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id)
+                    .then().statusCode(503)
+                    .header("Retry-After", equalTo("10"))
+                    .body("issue[0].code", equalTo("transient"));
         } finally {
             for (Connection connection : held) {
                 connection.close();
