@@ -133,6 +133,25 @@ class ValidatorEquivalenceTest {
     }
 
     @Test
+    @Order(2)
+    void compactedDefinitionsShareEqualTexts() {
+        String patientElement = r5Copy("Patient").getSnapshot().getElementFirstRep().getConstraint().stream()
+                .filter(constraint -> constraint.getKey().equals("dom-2")).findFirst().orElseThrow().getExpression();
+        String conditionElement = r5Copy("Condition").getSnapshot().getElementFirstRep().getConstraint().stream()
+                .filter(constraint -> constraint.getKey().equals("dom-2")).findFirst().orElseThrow().getExpression();
+
+        assertThat(conditionElement).isEqualTo(patientElement).isSameAs(patientElement);
+    }
+
+    private org.hl7.fhir.r5.model.StructureDefinition r5Copy(String type) {
+        var original = (org.hl7.fhir.r4.model.StructureDefinition) pooledModule.validationSupport()
+                .fetchStructureDefinition("http://hl7.org/fhir/StructureDefinition/" + type);
+        return (org.hl7.fhir.r5.model.StructureDefinition) original.getUserData(
+                org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter.class.getName()
+                        + "_TO_CANONICAL_USERDATA_KEY");
+    }
+
+    @Test
     @Order(3)
     void repeatedValidationOfTheSameResourceGivesTheSameIssues() {
         String condition = "{\"resourceType\":\"Condition\",\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\","
