@@ -92,6 +92,26 @@ class CarePlanDiagnosisTest {
     }
 
     @Test
+    void anAbscessKnownOnlyByACodeBranchOfTheProtocolStopsThePatientsPlans() {
+        String patient = newPatient();
+        String blocked = post("Condition", blockedDuct(patient, "2025-03-03T10:00:00Z"));
+        assertThat(plan(blocked).getString("status")).isEqualTo("active");
+
+        // ICD-10-CM O91.111 is in the protocol's abscess set only through its prefix O91.11.
+        String abscess = post("Condition", mastitis(patient, "2025-03-04T09:00:00Z", "active")
+                .replace("\"code\":\"O91.23\"", "\"code\":\"O91.111\""));
+
+        JsonPath stopped = plan(blocked);
+        assertThat(stopped.getString("status")).isEqualTo("revoked");
+        assertThat(stopped.getString("note.text.join(' ')")).contains("Condition/" + abscess).contains("O91.111");
+        // Later writes find the stored abscess among her Conditions by that prefix.
+        String diagnosedLater = post("Condition", blockedDuct(patient, "2025-03-05T10:00:00Z"));
+        given().when().get("/fhir/CarePlan/careplan-" + diagnosedLater).then().statusCode(404);
+        post("MedicationRequest", cephalexin(patient, "2025-03-05T12:00:00Z"));
+        assertThat(plan(blocked).getString("status")).isEqualTo("revoked");
+    }
+
+    @Test
     void anAbscessEnteredInErrorOrDeletedLetsTheBlockedDuctPlanGoOn() {
         String patient = newPatient();
         String blocked = post("Condition", blockedDuct(patient, "2025-03-03T10:00:00Z"));
