@@ -6,8 +6,8 @@ import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.search.SearchService.Row;
 import health.ductcare.security.AccessPolicy;
+import health.ductcare.store.DirectJdbc;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.hibernate.Session;
 import org.hl7.fhir.r4.model.Bundle;
 
 /**
@@ -49,7 +48,7 @@ public class PatientEverything {
     public record Request(String patientId, Map<String, List<String>> parameters, String baseUrl) {
     }
 
-    private final EntityManager entityManager;
+    private final DirectJdbc jdbc;
     private final FhirContext context;
     private final SearchParameters parameters;
     private final AccessPolicy access;
@@ -58,11 +57,11 @@ public class PatientEverything {
     private final int maxPageSize;
     private volatile Map<String, List<String>> membership;
 
-    public PatientEverything(EntityManager entityManager, FhirContext context, SearchParameters parameters,
+    public PatientEverything(DirectJdbc jdbc, FhirContext context, SearchParameters parameters,
             AccessPolicy access, SearchService search,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
             @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize) {
-        this.entityManager = entityManager;
+        this.jdbc = jdbc;
         this.context = context;
         this.parameters = parameters;
         this.access = access;
@@ -71,7 +70,7 @@ public class PatientEverything {
         this.maxPageSize = maxPageSize;
     }
 
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public UnparsedBundle page(Request request) {
         Map<String, List<String>> query = request.parameters() == null ? Map.of() : request.parameters();
         for (String name : query.keySet()) {
@@ -89,7 +88,7 @@ public class PatientEverything {
         String base = request.baseUrl() == null ? "" : request.baseUrl();
         UnparsedBundle page = new UnparsedBundle(Bundle.BundleType.SEARCHSET);
         Bundle bundle = page.skeleton();
-        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+        return jdbc.read(connection -> {
             long snapshot = cursor != null ? cursor[0] : SearchService.maxPid(connection);
             Sql where = compartmentRows(request.patientId(), types, since, snapshot);
             Row patient = types.contains("Patient") ? patientRow(connection, request.patientId(), since, snapshot)

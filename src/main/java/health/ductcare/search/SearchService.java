@@ -9,6 +9,7 @@ import health.ductcare.fhir.ServerBase;
 import health.ductcare.fhir.UnparsedBundle;
 import health.ductcare.security.AccessPolicy;
 import health.ductcare.security.Interaction;
+import health.ductcare.store.DirectJdbc;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -72,12 +73,14 @@ public class SearchService {
     private final ServerBase serverBase;
     private final AccessPolicy access;
     private volatile Map<String, List<String>> revIncludes;
+    private final DirectJdbc jdbc;
 
     public SearchService(EntityManager entityManager, FhirContext context, SearchParameters parameters, Clock clock,
             @ConfigProperty(name = "ductcare.fhir.default-page-size") int defaultPageSize,
             @ConfigProperty(name = "ductcare.fhir.max-page-size") int maxPageSize, ServerBase serverBase,
-            AccessPolicy access) {
+            AccessPolicy access, DirectJdbc jdbc) {
         this.entityManager = entityManager;
+        this.jdbc = jdbc;
         this.context = context;
         this.parameters = parameters;
         this.clock = clock;
@@ -173,7 +176,7 @@ public class SearchService {
     }
 
     /** One page of a search as a searchset Bundle whose entries hold their resources, parsed. */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public Bundle search(SearchRequest request) {
         return searchPage(request).parse(context);
     }
@@ -181,15 +184,17 @@ public class SearchService {
     /**
      * One page of a search as a searchset Bundle whose entries' resources are still the stored JSON: type, total,
      * links, and entries with their full URL and search mode, plus the OperationOutcome entry of a lenient search.
+     * Inside a transaction (a Bundle's entry) it sees what that transaction wrote; outside one it reads what is
+     * committed, on a connection of its own ({@link DirectJdbc}).
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public UnparsedBundle searchPage(SearchRequest request) {
         String type = request.type();
         Plan plan = plan(request);
         String base = request.baseUrl() == null ? "" : request.baseUrl();
         UnparsedBundle page = new UnparsedBundle(Bundle.BundleType.SEARCHSET);
         Bundle bundle = page.skeleton();
-        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+        return jdbc.read(connection -> {
             if (plan.countOnly) {
                 bundle.setTotal((int) count(connection, type, plan, null));
                 bundle.addLink().setRelation("self").setUrl(link(base, type, plan, null));

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.ductcare.fhir.ContentNegotiation;
 import health.ductcare.search.DatePeriod;
+import health.ductcare.store.DirectJdbc;
 import health.ductcare.store.ResourceEntity;
 import health.ductcare.store.ResourceIds;
 import health.ductcare.store.ResourceIndexer;
@@ -14,9 +15,6 @@ import health.ductcare.store.ResourceVersionEntity;
 import health.ductcare.store.StoredResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import jakarta.transaction.Status;
-import jakarta.transaction.SystemException;
-import jakarta.transaction.TransactionManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,16 +40,16 @@ public class ResourceService {
     private final ResourceIndexer indexer;
     private final Instance<ResourceChangeListener> listeners;
     private final Clock clock;
-    private final TransactionManager transactionManager;
+    private final DirectJdbc jdbc;
 
     public ResourceService(FhirContext context, ResourceStore store, ResourceIndexer indexer,
-            Instance<ResourceChangeListener> listeners, Clock clock, TransactionManager transactionManager) {
+            Instance<ResourceChangeListener> listeners, Clock clock, DirectJdbc jdbc) {
         this.context = context;
         this.store = store;
         this.indexer = indexer;
         this.listeners = listeners;
         this.clock = clock;
-        this.transactionManager = transactionManager;
+        this.jdbc = jdbc;
     }
 
     @Transactional
@@ -150,7 +148,7 @@ public class ResourceService {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public StoredResource read(String type, String id) {
-        StoredResource current = (inTransaction() ? store.findCurrent(type, id).map(StoredResource::of)
+        StoredResource current = (jdbc.inTransaction() ? store.findCurrent(type, id).map(StoredResource::of)
                 : store.readCommitted(type, id))
                 .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id)));
         if (current.deleted()) {
@@ -158,14 +156,6 @@ public class ResourceService {
                     + current.version() + ")");
         }
         return current;
-    }
-
-    private boolean inTransaction() {
-        try {
-            return transactionManager.getStatus() != Status.STATUS_NO_TRANSACTION;
-        } catch (SystemException e) {
-            return true;
-        }
     }
 
     @Transactional

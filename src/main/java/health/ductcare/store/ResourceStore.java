@@ -1,14 +1,11 @@
 package health.ductcare.store;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,11 +21,11 @@ public class ResourceStore {
             "select pid, version, last_updated, deleted, json from resource where res_type = ? and res_id = ?";
 
     private final EntityManager entityManager;
-    private final AgroalDataSource dataSource;
+    private final DirectJdbc jdbc;
 
-    public ResourceStore(EntityManager entityManager, AgroalDataSource dataSource) {
+    public ResourceStore(EntityManager entityManager, DirectJdbc jdbc) {
         this.entityManager = entityManager;
-        this.dataSource = dataSource;
+        this.jdbc = jdbc;
     }
 
     public Optional<ResourceEntity> findCurrent(String type, String id) {
@@ -62,32 +59,24 @@ public class ResourceStore {
     }
 
     /**
-     * The current row as committed, with one JDBC query on a pooled connection: for a read outside any
-     * transaction, where there is nothing unflushed to see and Hibernate's query, session and entity handling
-     * cost more than the query itself (bench/RESULTS.md, item 33). Inside a transaction use {@link #findCurrent}.
+     * The current row as committed, with one JDBC query: for a read outside any transaction, where there is
+     * nothing unflushed to see and Hibernate's query, session and entity handling cost more than the query itself
+     * (bench/RESULTS.md, item 33). Inside a transaction use {@link #findCurrent}.
      */
     public Optional<StoredResource> readCommitted(String type, String id) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(CURRENT_ROW)) {
-            statement.setString(1, type);
-            statement.setString(2, id);
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
+        return jdbc.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(CURRENT_ROW)) {
+                statement.setString(1, type);
+                statement.setString(2, id);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new StoredResource(row.getLong(1), 0L, type, id, row.getInt(2),
+                            Instant.ofEpochMilli(row.getLong(3)), row.getBoolean(4), null, row.getString(5)));
                 }
-                return Optional.of(new StoredResource(row.getLong(1), 0L, type, id, row.getInt(2),
-                        Instant.ofEpochMilli(row.getLong(3)), row.getBoolean(4), null, row.getString(5)));
             }
-        } catch (SQLException e) {
-            throw new StoreAccessException(e);
-        }
-    }
-
-    /** A database failure met outside Hibernate; the exception mapper reads its SQL state like Hibernate's. */
-    public static class StoreAccessException extends RuntimeException {
-        StoreAccessException(SQLException cause) {
-            super(cause.getClass().getSimpleName(), cause);
-        }
+        });
     }
 
     public Optional<ResourceVersionEntity> findVersion(String type, String id, int version) {

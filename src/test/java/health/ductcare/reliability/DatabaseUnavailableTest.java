@@ -49,11 +49,15 @@ class DatabaseUnavailableTest {
                     .body("resourceType", equalTo("OperationOutcome"))
                     .body("issue[0].code", equalTo("transient"))
                     .body("issue[0].diagnostics", containsString("nothing was stored"));
-            // A read outside a transaction takes its own connection, past Hibernate: it too is a 503, not a 500.
-            given().accept(FHIR_JSON).when().get("/fhir/Patient/" + id)
-                    .then().statusCode(503)
-                    .header("Retry-After", equalTo("10"))
-                    .body("issue[0].code", equalTo("transient"));
+            // Reads and searches outside a transaction take their own connection, past Hibernate: they too are
+            // answered 503, not 500.
+            for (String path : new String[] {"/fhir/Patient/" + id, "/fhir/Patient?_id=" + id,
+                    "/fhir/Patient/" + id + "/$everything"}) {
+                given().accept(FHIR_JSON).when().get(path)
+                        .then().statusCode(503)
+                        .header("Retry-After", equalTo("10"))
+                        .body("issue[0].code", equalTo("transient"));
+            }
         } finally {
             for (Connection connection : held) {
                 connection.close();
